@@ -1,0 +1,133 @@
+"""Time the docs build on this machine and write benchmarks/results.md.
+
+Run through ``nox -s bench`` (which installs the docs toolchain). Three scenarios, each
+repeated ROUNDS times, medians reported:
+
+- cold: no build output, no execution cache, no generated gallery; everything runs.
+- no-op: the same build again with nothing changed; nothing may execute.
+- one script edited: one gallery script's content changes; only it may execute.
+
+For each run the script also counts what executed, from the build's own log lines
+(myst-nb's "Executing notebook", sphinx-gallery's "executed N out of M"), so the
+targets are checked, not assumed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+BUILD = DOCS / "_build"
+EXAMPLES = ROOT / "examples"
+RESULTS = Path(__file__).with_name("results.md")
+ROUNDS = 3
+LANGUAGES = ("en",)
+
+
+def clean() -> None:
+    for path in (BUILD, DOCS / "auto_examples"):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def build(languages: tuple[str, ...] = LANGUAGES) -> tuple[float, int, int]:
+    """Build every language; return (seconds, pages executed, scripts executed)."""
+    pages = scripts = 0
+    start = time.perf_counter()
+    for language in languages:
+        result = subprocess.run(
+            [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going",
+             "-d", str(BUILD / "doctrees" / language), "-D", f"language={language}",
+             str(DOCS), str(BUILD / "html" / language)],
+            capture_output=True, text=True, cwd=ROOT,
+        )
+        log = result.stdout + result.stderr
+        if result.returncode:
+            sys.exit(f"build failed ({language}):\n{log[-4000:]}")
+        pages += len(re.findall(r"Executing notebook", log))
+        scripts += sum(int(n) for n in re.findall(r"successfully executed (\d+) out of", log))
+    return time.perf_counter() - start, pages, scripts
+
+
+def edit_one_script() -> tuple[Path, str]:
+    script = sorted(EXAMPLES.glob("*.py"))[0]
+    original = script.read_text(encoding="utf-8")
+    script.write_text(original + f"\n# benchmark edit {time.time_ns()}\n", encoding="utf-8")
+    return script, original
+
+
+def main() -> None:
+    runs: dict[str, list[tuple[float, int, int]]] = {"cold": [], "noop": [], "edit": []}
+    for _ in range(ROUNDS):
+        clean()
+        runs["cold"].append(build())
+        runs["noop"].append(build())
+        script, original = edit_one_script()
+        try:
+            runs["edit"].append(build())
+        finally:
+            script.write_text(original, encoding="utf-8")
+        build()  # back to the committed script, so the next round starts alike
+
+    def median(name: str) -> float:
+        return statistics.median(seconds for seconds, _, _ in runs[name])
+
+    def executed(name: str) -> str:
+        counts = {(pages, scripts) for _, pages, scripts in runs[name]}
+        return ", ".join(f"{p} pages, {s} scripts" for p, s in sorted(counts))
+
+    cold, noop, edit = median("cold"), median("noop"), median("edit")
+    n_scripts = len(list(EXAMPLES.glob("*.py")))
+    checks = {
+        "no-op rebuild executes nothing": all(p == s == 0 for _, p, s in runs["noop"]),
+        "editing one script re-executes only it": all(
+            p == 0 and s == 1 for _, p, s in runs["edit"]),
+        "a cold build executes every script": all(s == n_scripts for _, _, s in runs["cold"]),
+    }
+    lines = [
+        "# Build benchmark",
+        "",
+        f"Written by `nox -s bench` on {dt.date.today().isoformat()}. "
+        f"Medians of {ROUNDS} rounds; languages built: {', '.join(LANGUAGES)}.",
+        "",
+        f"- machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()}",
+        f"- Python {platform.python_version()}, torch {torch.__version__}, "
+        f"torch threads {torch.get_num_threads()}",
+        "",
+        "| build | median (s) | all runs (s) | executed |",
+        "| --- | ---: | --- | --- |",
+    ]
+    labels = {"cold": "cold (clean)", "noop": "no-op rebuild", "edit": "one script edited"}
+    for name, label in labels.items():
+        all_runs = ", ".join(f"{s:.1f}" for s, _, _ in runs[name])
+        lines.append(f"| {label} | {median(name):.1f} | {all_runs} | {executed(name)} |")
+    lines += [
+        "",
+        f"No-op rebuild / cold build: {noop / cold:.0%}. "
+        f"One script edited / cold build: {edit / cold:.0%}.",
+        "",
+        "| target | met |",
+        "| --- | --- |",
+        *(f"| {name} | {'yes' if ok else 'NO'} |" for name, ok in checks.items()),
+        "",
+    ]
+    RESULTS.write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines))
+    print(f"wrote {RESULTS}")
+    if not all(checks.values()):
+        sys.exit("a build target was missed: see the table above")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""Sphinx configuration of the nnguide site (English source; Chinese via gettext)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE / "_ext"))
+
+import nnguide_docs  # noqa: E402
+
+from nnguide import build_info  # noqa: E402
+
+# -- Project -----------------------------------------------------------------------------
+project = "nnguide"
+author = "The nnguide authors"
+copyright = "2026, the nnguide authors"
+INFO = build_info()
+release = version = INFO.nnguide
+
+# -- Extensions --------------------------------------------------------------------------
+extensions = [
+    "myst_nb",
+    "sphinx_gallery.gen_gallery",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.doctest",
+    "sphinx.ext.intersphinx",
+    "sphinx_design",
+    "sphinx_copybutton",
+]
+
+root_doc = "index"
+exclude_patterns = [
+    "_build",
+    "**.ipynb_checkpoints",
+    # sphinx-gallery writes a notebook beside each generated page: myst-nb must not
+    # read it as a second source of the same page ("multiple files found").
+    "auto_examples/*.ipynb",
+    "auto_examples/*.py",
+    "auto_examples/*.zip",
+    "sg_execution_times.rst",
+]
+templates_path = ["_templates"]
+html_static_path = ["_static"]
+html_css_files = ["nnguide.css"]
+
+# Every warning fails the build (nox passes -W --keep-going); every reference must resolve.
+nitpicky = True
+nitpick_ignore: list[tuple[str, str]] = []
+
+# -- Cross-references without the network ------------------------------------------------
+# PyTorch's and Python's inventories are written from the installed packages, with their
+# sites' URL schemes; nothing is fetched.
+intersphinx_mapping = nnguide_docs.offline_intersphinx_mapping(HERE / "_build" / "inventories")
+intersphinx_timeout = 1
+
+# -- MyST and myst-nb: executed pages ----------------------------------------------------
+myst_enable_extensions = ["colon_fence", "deflist", "dollarmath", "fieldlist"]
+myst_heading_anchors = 3
+nb_execution_mode = "cache"
+nb_execution_cache_path = str(HERE / "_build" / "jupyter_cache")
+nb_execution_raise_on_error = True  # a failing cell fails the build
+nb_execution_show_tb = True
+nb_execution_timeout = 120
+nb_merge_streams = True
+
+# -- sphinx-gallery: executed example scripts --------------------------------------------
+sphinx_gallery_conf = {
+    "examples_dirs": "../examples",
+    "gallery_dirs": "auto_examples",
+    # Every script in examples/ is executed; tests/test_gallery.py checks the pattern.
+    "filename_pattern": r"\.py$",
+    "ignore_pattern": r"__init__\.py",
+    "reset_modules": ("matplotlib", "nnguide_docs.reset_torch"),
+    "reset_modules_order": "before",
+    "abort_on_example_error": False,  # run them all, then fail the build naming each one
+    "only_warn_on_example_error": False,
+    "plot_gallery": "True",
+    "download_all_examples": False,
+    "remove_config_comments": True,
+    # Run times change on every build: keep them out of the pages (and the catalogs).
+    "min_reported_time": float("inf"),
+    "write_computation_times": False,
+    "show_memory": False,
+    "show_signature": False,
+    "line_numbers": False,
+    "capture_repr": ("_repr_html_", "__repr__"),
+    "matplotlib_animations": False,
+    "image_scrapers": ("matplotlib",),
+    "compress_images": (),
+}
+
+# -- autodoc and doctest -----------------------------------------------------------------
+autodoc_typehints = "description"
+autodoc_member_order = "bysource"
+autodoc_default_options = {"members": True, "show-inheritance": False}
+napoleon_google_docstring = True
+napoleon_numpy_docstring = False
+doctest_global_setup = "import torch\nimport nnguide"
+doctest_test_doctest_blocks = "default"
+
+# -- HTML --------------------------------------------------------------------------------
+html_theme = "pydata_sphinx_theme"
+html_title = "nnguide"
+html_last_updated_fmt = None
+html_show_sourcelink = False
+html_copy_source = False
+html_theme_options = {
+    "navigation_with_keys": False,
+    "show_toc_level": 2,
+    "footer_start": ["copyright", "licence"],
+    "footer_end": ["buildinfo"],
+    "secondary_sidebar_items": ["page-toc"],
+    "navbar_end": ["theme-switcher"],
+    "icon_links": [],
+}
+html_context = {
+    "build_torch": INFO.torch,
+    "build_python": INFO.python,
+    "build_nnguide": INFO.nnguide,
+}
+
+# sphinx-copybutton: copy code, never prompts or output.
+copybutton_exclude = ".linenos, .gp, .go"
+copybutton_prompt_text = r">>> |\.\.\. "
+copybutton_prompt_is_regexp = True
+
+# -- Internationalisation (English source) ------------------------------------------------
+language = "en"  # nox passes -D language=zh_CN for the Chinese build
+locale_dirs = ["locales/"]
+gettext_compact = False
+gettext_uuid = False
+gettext_location = False

@@ -1,0 +1,163 @@
+"""nnguide's sessions: ``nox -s docs``, ``nox -s tests``, and the rest (``nox -l`` lists them).
+
+Every dependency comes from ``pyproject.toml``'s dependency groups; torch is pinned here
+and installed first, because ``pip install torch==2.13.0`` takes the CPU build that lies
+on this machine's disk, while a range or uv would download a multi-GB CUDA build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from pathlib import Path
+
+import nox
+
+nox.needs_version = ">=2025.2.9"
+nox.options.default_venv_backend = "virtualenv"  # not uv: it cannot see the local torch
+nox.options.sessions = ["tests", "docs"]
+nox.options.error_on_external_run = True
+
+ROOT = Path(__file__).parent
+PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+TORCH = "torch==2.13.0"
+DOCS = ROOT / "docs"
+BUILD = DOCS / "_build"
+LANGUAGES = ("en",)
+
+
+def install(session: nox.Session, *groups: str) -> None:
+    """Install torch alone first, then the groups, then nnguide itself (editable)."""
+    session.install(TORCH)
+    session.install(*nox.project.dependency_groups(PYPROJECT, *groups))
+    session.install("-e", ".")
+
+
+def parse(session: nox.Session, description: str, *options: tuple[str, dict]) -> argparse.Namespace:
+    """Parse a session's posargs; a wrong one stops the session with the accepted usage."""
+    parser = argparse.ArgumentParser(
+        prog=f"nox -s {session.name} --", description=description, exit_on_error=False
+    )
+    for flag, kwargs in options:
+        parser.add_argument(flag, **kwargs)
+    try:
+        args, unknown = parser.parse_known_args(session.posargs)
+    except argparse.ArgumentError as error:
+        session.error(f"{error}\n{parser.format_usage()}")
+    if unknown:
+        session.error(
+            f"unknown argument(s) {' '.join(unknown)!r} for 'nox -s {session.name}'.\n"
+            f"{parser.format_help()}"
+        )
+    return args
+
+
+def sphinx(session: nox.Session, builder: str, language: str, *extra: str) -> Path:
+    out = BUILD / builder / language
+    session.run(
+        "sphinx-build",
+        "--builder", builder,
+        "--doctree-dir", str(BUILD / "doctrees" / language),
+        "--fail-on-warning", "--keep-going",
+        "--define", f"language={language}",
+        *extra,
+        str(DOCS),
+        str(out),
+    )
+    return out
+
+
+@nox.session(python="3.11", reuse_venv=True)
+def docs(session: nox.Session) -> None:
+    """Build the site (every page and example executed, every warning an error)."""
+    args = parse(
+        session,
+        "Build the site into docs/_build/html/<language>/.",
+        ("--clean", {"action": "store_true", "help": "delete docs/_build and the "
+                     "generated gallery first, so every page and example runs again"}),
+        ("--language", {"choices": [*LANGUAGES, "all"], "default": "all",
+                        "help": "build one language only (default: all)"}),
+    )
+    install(session, "docs")
+    if args.clean:
+        clean()
+    languages = LANGUAGES if args.language == "all" else (args.language,)
+    for language in languages:
+        out = sphinx(session, "html", language)
+        session.log(f"{language}: open {out / 'index.html'}")
+
+
+def clean() -> None:
+    """Remove every build product, including execution caches and the generated gallery."""
+    for path in (BUILD, DOCS / "auto_examples", DOCS / "sg_execution_times.rst"):
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+
+
+@nox.session(python="3.11", reuse_venv=True)
+def tests(session: nox.Session) -> None:
+    """pytest over tests/ and the doctests of src/nnguide, then the docs' doctests."""
+    install(session, "test")
+    session.run("pytest", *session.posargs)
+    run_doctest(session)
+
+
+@nox.session(python="3.11", reuse_venv=True)
+def doctest(session: nox.Session) -> None:
+    """The doctests of the docs (the API pages' examples), alone."""
+    parse(session, "Run the docs' doctests with Sphinx's doctest builder.")
+    install(session, "docs")
+    run_doctest(session)
+
+
+def run_doctest(session: nox.Session) -> None:
+    # No page or example needs to run for the doctest builder.
+    sphinx(session, "doctest", "en", "--define", "nb_execution_mode=off",
+           "--define", "plot_gallery=0")
+
+
+@nox.session(python="3.11", reuse_venv=True)
+def serve(session: nox.Session) -> None:
+    """Live-reloading preview of the English site on http://127.0.0.1:8000."""
+    args = parse(
+        session,
+        "Serve the site and rebuild it on every change.",
+        ("--port", {"type": int, "default": 8000, "help": "port on 127.0.0.1"}),
+    )
+    install(session, "serve")
+    session.run(
+        "sphinx-autobuild", "--host", "127.0.0.1", "--port", str(args.port),
+        "--watch", "examples", "--watch", "src",
+        "--ignore", "*/auto_examples/*", "--ignore", "*/_build/*",
+        "--doctree-dir", str(BUILD / "doctrees" / "serve"),
+        str(DOCS), str(BUILD / "serve"),
+    )
+
+
+@nox.session(python="3.11", reuse_venv=True)
+def lint(session: nox.Session) -> None:
+    """ruff (code style and errors) and sphinx-lint (the docs' markup)."""
+    parse(session, "Lint the code and the docs.")
+    session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", "src", "tests", "examples", "benchmarks")
+    session.run("sphinx-lint", "--enable", "all", "--disable", "line-too-long",
+                "docs/index.md", "docs/one-minute.md", "docs/api.md", "examples", "README.md")
+
+
+@nox.session(python="3.11", reuse_venv=True)
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict over src/nnguide."""
+    parse(session, "Type-check the package.")
+    install(session, "typecheck")
+    session.run("mypy")
+
+
+@nox.session(python="3.11", reuse_venv=True)
+def bench(session: nox.Session) -> None:
+    """Time cold, no-op and one-script rebuilds; write benchmarks/results.md."""
+    parse(session, "Measure the docs build (medians of 3) and write benchmarks/results.md.")
+    install(session, "docs")
+    session.run("python", "benchmarks/bench_build.py")

@@ -54,10 +54,12 @@ def parse(session: nox.Session, description: str, *options: tuple[str, dict]) ->
 
 def sphinx(session: nox.Session, builder: str, language: str, *extra: str) -> Path:
     out = BUILD / builder / language
+    # Each builder keeps its own doctrees: a doctest run must not invalidate the html cache.
+    doctrees = BUILD / "doctrees" / (language if builder == "html" else f"{builder}-{language}")
     session.run(
         "sphinx-build",
         "--builder", builder,
-        "--doctree-dir", str(BUILD / "doctrees" / language),
+        "--doctree-dir", str(doctrees),
         "--fail-on-warning", "--keep-going",
         "--define", f"language={language}",
         *extra,

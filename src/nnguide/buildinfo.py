@@ -33,7 +33,7 @@ class BuildInfo:
     def summary(self) -> str:
         """One line for a page footer or a figure caption.
 
-        Examples::
+        Examples:
 
             >>> info = BuildInfo("2.13.0", "3.11.7", "0.1.0", "x86_64", 2, None)
             >>> info.summary()
@@ -48,7 +48,7 @@ def build_info() -> BuildInfo:
     Returns:
         A :class:`BuildInfo` read from the running interpreter, never typed in.
 
-    Examples::
+    Examples:
 
         >>> import torch
         >>> info = build_info()

@@ -98,7 +98,15 @@ autodoc_member_order = "bysource"
 autodoc_default_options = {"members": True, "show-inheritance": False}
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False
-doctest_global_setup = "import torch\nimport nnguide"
+# Docstring examples use torch's names and nnguide's public API, as a reader would.
+doctest_global_setup = """
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+import nnguide
+from nnguide import *
+"""
 doctest_test_doctest_blocks = "default"
 
 # -- HTML --------------------------------------------------------------------------------

@@ -6,5 +6,71 @@ pages and gallery scripts *show*, the package *holds*, the tests *verify*.
 
 from nnguide._version import __version__
 from nnguide.buildinfo import BuildInfo, build_info
+from nnguide.checkpoint import (
+    CheckpointError,
+    CorruptCheckpointError,
+    NotAStateDictError,
+    PickledObjectError,
+    load_state_dict,
+    save_state_dict,
+)
+from nnguide.claims import CLAIM_IDS, Evidence, Verdict, all_claims, run_claim
+from nnguide.functional_form import (
+    Case,
+    NoFunctionalFormError,
+    functional_form,
+    supported_modules,
+    verification_cases,
+)
+from nnguide.models import MLP, SmallCNN, cnn_functional, mlp_functional, shapes_through
+from nnguide.registry import (
+    Entry,
+    Tolerance,
+    Unmapped,
+    counts,
+    entry,
+    public_functions,
+    registry,
+    table_rows,
+    unmapped_functions,
+)
+from nnguide.seeding import seed_everything, seed_worker, seeded_generator
 
-__all__ = ["BuildInfo", "__version__", "build_info"]
+__all__ = [
+    "CLAIM_IDS",
+    "MLP",
+    "BuildInfo",
+    "Case",
+    "CheckpointError",
+    "CorruptCheckpointError",
+    "Entry",
+    "Evidence",
+    "NoFunctionalFormError",
+    "NotAStateDictError",
+    "PickledObjectError",
+    "SmallCNN",
+    "Tolerance",
+    "Unmapped",
+    "Verdict",
+    "__version__",
+    "all_claims",
+    "build_info",
+    "cnn_functional",
+    "counts",
+    "entry",
+    "functional_form",
+    "load_state_dict",
+    "mlp_functional",
+    "public_functions",
+    "registry",
+    "run_claim",
+    "save_state_dict",
+    "seed_everything",
+    "seed_worker",
+    "seeded_generator",
+    "shapes_through",
+    "supported_modules",
+    "table_rows",
+    "unmapped_functions",
+    "verification_cases",
+]

@@ -1,0 +1,206 @@
+"""The registry against the installed torch.nn: complete, consistent, and true."""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import warnings
+from collections import Counter
+from typing import Any
+
+import pytest
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torch.overrides import TorchFunctionMode
+
+from nnguide.functional_form import verification_cases
+from nnguide.registry import (
+    Entry,
+    Unmapped,
+    counts,
+    entry,
+    public_functions,
+    registry,
+    resolve,
+    table_rows,
+    unmapped_functions,
+)
+
+ENTRIES = registry()
+MAPPED = [e for e in ENTRIES if e.mapped]
+
+
+def _torch_nn_modules() -> set[str]:
+    """Enumerated here independently of the registry."""
+    return {
+        name
+        for name, obj in vars(nn).items()
+        if not name.startswith("_") and isinstance(obj, type) and issubclass(obj, nn.Module)
+    }
+
+
+def test_every_module_is_mapped_or_listed_unmapped() -> None:
+    names = [e.module for e in ENTRIES]
+    assert len(names) == len(set(names))
+    assert set(names) == _torch_nn_modules()
+    unclassified = [e.module for e in ENTRIES if e.reason is Unmapped.UNCLASSIFIED]
+    assert unclassified == [], f"torch.nn modules unknown to nnguide: {unclassified}"
+    for e in ENTRIES:
+        assert e.mapped != (e.reason is not None), e.module
+        assert isinstance(e.module_class, type)
+
+
+def test_counts_are_consistent() -> None:
+    c = counts()
+    assert c["modules"] == len(_torch_nn_modules()) == len(ENTRIES)
+    assert c["modules"] == c["mapped"] + c["unmapped"]
+    by_reason = Counter(e.reason.name for e in ENTRIES if e.reason)
+    assert {k: v for k, v in c.items() if k.startswith("unmapped.")} == {
+        f"unmapped.{k}": v for k, v in by_reason.items()
+    }
+    assert sum(by_reason.values()) == c["unmapped"]
+    assert c["verified"] == c["mapped"], "every mapped entry has verification cases"
+    assert c["with_tolerance"] == sum(bool(e.tolerances) for e in ENTRIES)
+    assert c["functions"] == len(public_functions())
+    assert c["functions_without_module"] == len(unmapped_functions())
+
+
+def test_counterparts_and_aliases_resolve() -> None:
+    public = set(public_functions())
+    for e in MAPPED:
+        assert e.counterpart is not None
+        fn = e.function()
+        assert callable(fn)
+        if e.counterpart.startswith("torch.nn.functional."):
+            assert e.counterpart.rpartition(".")[2] in public, e.module
+        else:  # only where torch.nn.functional has none
+            assert not hasattr(F, e.counterpart.rpartition(".")[2]), e.module
+        for q in (e.via, *e.aliases):
+            if q:
+                assert callable(resolve(q)), (e.module, q)
+
+
+def test_public_functions_are_functions_of_tensors() -> None:
+    names = public_functions()
+    assert names == sorted(names)
+    assert {"conv2d", "scaled_dot_product_attention", "interpolate"} <= set(names)
+    assert not {"has_torch_function", "handle_torch_function", "boolean_dispatch", "Tensor"} & set(
+        names
+    )
+    for name in names:
+        assert inspect.isroutine(getattr(F, name)), name
+
+
+def test_unmapped_functions_are_computed() -> None:
+    fns = unmapped_functions()
+    assert set(fns) <= set(public_functions())
+    named = {
+        q.rpartition(".")[2]
+        for e in ENTRIES
+        for q in (e.counterpart, e.via, *e.aliases)
+        if q and q.startswith("torch.nn.functional.")
+    }
+    assert set(fns) == set(public_functions()) - named
+    assert {"scaled_dot_product_attention", "one_hot", "normalize", "grid_sample"} <= set(fns)
+
+
+def test_inplace_variants_are_aliases() -> None:
+    assert "torch.nn.functional.relu_" in entry("ReLU").aliases
+    assert "torch.nn.functional.max_pool2d_with_indices" in entry("MaxPool2d").aliases
+
+
+def test_tolerances_are_bounded_and_explained() -> None:
+    for e in ENTRIES:
+        for tol in e.tolerances:
+            assert tol.dtype in ("float32", "float64")
+            assert tol.reason
+            if tol.dtype == "float64":
+                assert tol.rtol <= 1e-6, e.module
+        if e.tolerances:
+            assert any(c.fast_path for c in verification_cases(e.module))
+
+
+def test_table_rows() -> None:
+    rows = table_rows()
+    assert [r[0] for r in rows] == [e.module for e in ENTRIES]
+    for (module, counterpart, state, status), e in zip(rows, ENTRIES, strict=True):
+        assert all(isinstance(x, str) for x in (module, counterpart, state, status))
+        if e.mapped:
+            assert counterpart == e.counterpart
+            assert status.startswith("verified: "), module
+            assert state
+        else:
+            assert counterpart == "-"
+            assert status == f"unmapped: {e.reason.name if e.reason else ''}"
+
+
+def test_entry_lookup() -> None:
+    assert entry("Conv2d") == entry(nn.Conv2d) == entry(nn.Conv2d(1, 1, 1))
+    assert isinstance(entry("ReLU"), Entry)
+    with pytest.raises(
+        KeyError, match=r"expected the name of a public torch\.nn module, got 'Conv4d'"
+    ):
+        entry("Conv4d")
+    with pytest.raises(
+        TypeError, match=r"expected a torch\.nn\.Module, a Module subclass or a class name, got int"
+    ):
+        entry(3)  # type: ignore[arg-type]
+    with pytest.raises(
+        ValueError, match=r"torch\.nn\.LSTM has no functional counterpart \(RNN_INTERNAL\)"
+    ):
+        entry("LSTM").function()
+
+
+def test_resolve_errors() -> None:
+    assert resolve("torch.Tensor.flatten") is torch.Tensor.flatten
+    with pytest.raises(
+        ValueError,
+        match=r"expected 'torch\.nn\.functional\.nope' to name a callable in torch, got None",
+    ):
+        resolve("torch.nn.functional.nope")
+
+
+class _Recorder(TorchFunctionMode):
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[Any] = set()
+
+    def __torch_function__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
+        self.seen.add(func)
+        return func(*args, **(kwargs or {}))
+
+
+@pytest.mark.parametrize("e", MAPPED, ids=[e.module for e in MAPPED])
+def test_forward_calls_what_the_entry_says(e: Entry) -> None:
+    """The module's own forward calls the counterpart (or the entry's ``via``)."""
+    case = verification_cases(e.module)[0]
+    module, args, kwargs = case.build(torch.float64)
+    module.eval()
+    recorder = _Recorder()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with recorder:
+            module(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+    target = resolve(e.via or e.counterpart or "")
+    assert target in recorder.seen, sorted(map(str, recorder.seen))
+
+
+def test_nontrivial_aliases_compute_the_same() -> None:
+    x = torch.randn(2, 6, 3, 3)
+    assert "torch.nn.functional.native_channel_shuffle" in entry("ChannelShuffle").aliases
+    assert torch.equal(F.native_channel_shuffle(x, 3), nn.ChannelShuffle(3)(x))
+    assert torch.equal(torch.sigmoid(x), nn.Sigmoid()(x))
+    assert torch.equal(torch.tanh(x), nn.Tanh()(x))
+    out, idx = F.max_pool2d_with_indices(x, 2)
+    expected = nn.MaxPool2d(2, return_indices=True)(x)
+    assert torch.equal(out, expected[0]) and torch.equal(idx, expected[1])
+    with pytest.warns(UserWarning, match="deprecated"):
+        up = F.upsample_bilinear(x, scale_factor=2)
+    assert torch.equal(up, nn.UpsamplingBilinear2d(scale_factor=2)(x))
+    with pytest.warns(UserWarning, match="deprecated"):
+        up = F.upsample_nearest(x, scale_factor=2)
+    assert torch.equal(up, nn.UpsamplingNearest2d(scale_factor=2)(x))
+    y = x.clone()
+    F.relu_(y)
+    assert torch.equal(y, nn.ReLU()(x))

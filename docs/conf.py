@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -21,6 +22,7 @@ release = version = INFO.nnguide
 
 # -- Extensions --------------------------------------------------------------------------
 extensions = [
+    "nnguide_docs",
     "myst_nb",
     "sphinx_gallery.gen_gallery",
     "sphinx.ext.autodoc",
@@ -49,6 +51,12 @@ html_css_files = ["nnguide.css"]
 # Every warning fails the build (nox passes -W --keep-going); every reference must resolve.
 nitpicky = True
 nitpick_ignore: list[tuple[str, str]] = []
+nitpick_ignore_regex = [
+    # Private helper types (a leading underscore) show up in the signatures of public
+    # dataclasses, e.g. the input generator a verification Case is called with. They are
+    # deliberately undocumented, so there is no page to link to.
+    ("py:class", r"nnguide\.[\w.]*\._\w+"),
+]
 
 # -- Cross-references without the network ------------------------------------------------
 # PyTorch's and Python's inventories are written from the installed packages, with their
@@ -86,7 +94,8 @@ sphinx_gallery_conf = {
     "show_memory": False,
     "show_signature": False,
     "line_numbers": False,
-    "capture_repr": ("_repr_html_", "__repr__"),
+    # Only what a script prints is shown: a bare expression's repr can hold an address.
+    "capture_repr": (),
     "matplotlib_animations": False,
     "image_scrapers": ("matplotlib",),
     "compress_images": (),
@@ -121,7 +130,7 @@ html_theme_options = {
     "footer_start": ["copyright", "licence"],
     "footer_end": ["buildinfo"],
     "secondary_sidebar_items": ["page-toc"],
-    "navbar_end": ["theme-switcher"],
+    "navbar_end": ["language-switcher", "theme-switcher"],
     "icon_links": [],
 }
 html_context = {
@@ -136,8 +145,14 @@ copybutton_prompt_text = r">>> |\.\.\. "
 copybutton_prompt_is_regexp = True
 
 # -- Internationalisation (English source) ------------------------------------------------
-language = "en"  # nox passes -D language=zh_CN for the Chinese build
+# nox passes -D language=zh_CN for the Chinese build; Read the Docs names the language
+# of each of its projects in READTHEDOCS_LANGUAGE (zh-cn), mapped here onto Sphinx's code.
+language = nnguide_docs.language_from_rtd(os.environ.get("READTHEDOCS_LANGUAGE", "en"))
 locale_dirs = ["locales/"]
 gettext_compact = False
 gettext_uuid = False
 gettext_location = False
+
+# Chinese search: jieba segments the pages; this dictionary keeps the guide's own terms
+# (原地操作, 前向传播, ...) whole. Sphinx ignores the option for other languages.
+html_search_options = {"dict": str(HERE / "locales" / "zh_CN" / "search_dict.txt")}

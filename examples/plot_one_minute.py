@@ -29,7 +29,8 @@ x = torch.linspace(-3, 3, steps=61)
 relu_module = nn.ReLU()(x)
 relu_function = F.relu(x)
 torch.testing.assert_close(relu_module, relu_function, rtol=0, atol=0)
-print(f"ReLU: largest difference {(relu_module - relu_function).abs().max().item():.1f}")
+difference = (relu_module - relu_function).abs().max().item()
+print(f"ReLU: largest difference {difference:.1f}")
 
 # %%
 # Conv2d: the Module holds the weights, the function takes them
@@ -38,12 +39,13 @@ print(f"ReLU: largest difference {(relu_module - relu_function).abs().max().item
 # ``F.conv2d`` is given all three and computes the same output.
 
 images = torch.randn(2, 3, 16, 16)
-conv = nn.Conv2d(in_channels=3, out_channels=4, kernel_size=3, padding=1)
+conv = nn.Conv2d(3, 4, kernel_size=3, padding=1)
 conv_module = conv(images)
 conv_function = F.conv2d(images, conv.weight, conv.bias, padding=1)
 torch.testing.assert_close(conv_module, conv_function, rtol=0, atol=0)
-print(f"Conv2d: weight {tuple(conv.weight.shape)} -> output {tuple(conv_module.shape)}")
-print(f"Conv2d: largest difference {(conv_module - conv_function).abs().max().item():.1f}")
+difference = (conv_module - conv_function).abs().max().item()
+print(f"Conv2d: weight {tuple(conv.weight.shape)}, output {tuple(conv_module.shape)}")
+print(f"Conv2d: largest difference {difference:.1f}")
 
 # %%
 # Both ways, on one figure

@@ -10,8 +10,7 @@ from sphinx.util.inventory import InventoryFile
 
 @pytest.fixture(scope="module")
 def torch_inventory():
-    data = nnguide_docs.inventory_bytes("PyTorch", torch.__version__,
-                                        nnguide_docs.torch_entries())
+    data = nnguide_docs.inventory_bytes("PyTorch", torch.__version__, nnguide_docs.torch_entries())
     return InventoryFile.loads(data, uri=nnguide_docs.torch_docs_url())
 
 
@@ -25,10 +24,12 @@ def test_url_is_the_installed_release():
     [
         ("py:class", "torch.nn.ReLU", "generated/torch.nn.ReLU.html#torch.nn.ReLU"),
         ("py:class", "torch.nn.modules.module.Module", "generated/torch.nn.Module.html"),
-        ("py:function", "torch.nn.functional.relu",
-         "generated/torch.nn.functional.relu.html#torch.nn.functional.relu"),
-        ("py:function", "torch.nn.functional.conv2d",
-         "generated/torch.nn.functional.conv2d.html"),
+        (
+            "py:function",
+            "torch.nn.functional.relu",
+            "generated/torch.nn.functional.relu.html#torch.nn.functional.relu",
+        ),
+        ("py:function", "torch.nn.functional.conv2d", "generated/torch.nn.functional.conv2d.html"),
         ("py:class", "torch.Tensor", "tensors.html#torch.Tensor"),
         ("py:function", "torch.testing.assert_close", "testing.html#"),
     ],
@@ -40,10 +41,13 @@ def test_names_resolve_to_pytorch_pages(torch_inventory, role, name, page):
 
 def test_every_nn_module_class_is_in_the_inventory(torch_inventory):
     classes = torch_inventory.data["py:class"]
-    exported = [name for name in dir(torch.nn)
-                if isinstance(getattr(torch.nn, name), type)
-                and issubclass(getattr(torch.nn, name), torch.nn.Module)
-                and not name.startswith("_")]
+    exported = [
+        name
+        for name in dir(torch.nn)
+        if isinstance(getattr(torch.nn, name), type)
+        and issubclass(getattr(torch.nn, name), torch.nn.Module)
+        and not name.startswith("_")
+    ]
     missing = [name for name in exported if f"torch.nn.{name}" not in classes]
     assert exported and not missing
 

@@ -84,18 +84,17 @@ def test_reset_restores_torch_globals():
     import nnguide_docs
     import torch
 
-    before = nnguide_docs.torch_globals()
     torch.manual_seed(1234)
     torch.use_deterministic_algorithms(True, warn_only=True)
     torch.set_default_dtype(torch.float64)
     torch.set_num_threads(1)
-    try:
-        nnguide_docs.reset_torch({}, "plot_x.py")
-        after = nnguide_docs.torch_globals()
-    finally:
-        nnguide_docs.reset_torch({}, "plot_x.py")
-    assert torch.equal(after.pop("rng_state"), before.pop("rng_state"))
-    assert after == before
+    nnguide_docs.reset_torch({}, "plot_x.py")
+    after = nnguide_docs.torch_globals()
+    initial = nnguide_docs.initial_torch_globals()
+    assert torch.equal(after.pop("rng_state"), initial.pop("rng_state"))
+    assert after == initial
+    assert after["deterministic"] is False
+    assert after["default_dtype"] == torch.float32
 
 
 def test_a_failing_example_fails_the_build_naming_script_and_assertion(tmp_path: Path):
@@ -112,18 +111,37 @@ def test_a_failing_example_fails_the_build_naming_script_and_assertion(tmp_path:
         "value = torch.zeros(1)\n"
         "assert value.item() == 1.0, 'the broken example is broken'\n"
     )
-    failing_line = source.splitlines().index(
-        "assert value.item() == 1.0, 'the broken example is broken'") + 1
+    failing_line = (
+        source.splitlines().index("assert value.item() == 1.0, 'the broken example is broken'") + 1
+    )
     (examples / "plot_broken.py").write_text(source, encoding="utf-8")
     # The one-minute page links the real example, which this copy does not have.
     (docs / "one-minute.md").unlink()
     index = docs / "index.md"
-    index.write_text(index.read_text(encoding="utf-8").replace("{doc}`one-minute`", "It")
-                     .replace("\none-minute\n", "\n"), encoding="utf-8")
+    index.write_text(
+        index.read_text(encoding="utf-8")
+        .replace("{doc}`one-minute`", "It")
+        .replace("\none-minute\n", "\n"),
+        encoding="utf-8",
+    )
     result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going",
-         "-D", "nb_execution_mode=off", str(docs), str(tmp_path / "out")],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-b",
+            "html",
+            "-W",
+            "--keep-going",
+            "-D",
+            "nb_execution_mode=off",
+            str(docs),
+            str(tmp_path / "out"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     output = result.stdout + result.stderr
     assert result.returncode != 0, output

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 import inspect
+import os
 import sys
 import zlib
 from collections.abc import Iterable, Iterator
@@ -100,7 +101,9 @@ def torch_entries() -> Iterator[Entry]:
             yield f"torch.nn.init.{name}", "py:function", "nn.init.html"
     for name, obj in _public(torch.optim):
         if isinstance(obj, type) and issubclass(obj, torch.optim.Optimizer):
-            yield from _class_entries(f"torch.optim.{name}", obj, f"generated/torch.optim.{name}.html")
+            yield from _class_entries(
+                f"torch.optim.{name}", obj, f"generated/torch.optim.{name}.html"
+            )
     for name in ("DataLoader", "Dataset", "TensorDataset"):
         cls = getattr(torch.utils.data, name)
         yield from _class_entries(f"torch.utils.data.{name}", cls, "data.html")
@@ -127,6 +130,9 @@ def python_entries() -> Iterator[Entry]:
     for name in ("Any", "Literal", "TypeAlias", "NamedTuple", "Protocol"):
         yield f"typing.{name}", "py:data", "library/typing.html"
     yield "pathlib.Path", "py:class", "library/pathlib.html"
+    yield "enum.Enum", "py:class", "library/enum.html"
+    for module in ("random", "enum", "pathlib", "typing", "os"):
+        yield module, "py:module", f"library/{module}.html#module-{module}"
     yield "os.PathLike", "py:class", "library/os.html"
 
 
@@ -196,6 +202,11 @@ def torch_globals() -> dict[str, object]:
     return _torch_globals()
 
 
+def initial_torch_globals() -> dict[str, object]:
+    """The settings captured when the build started, which ``reset_torch`` restores."""
+    return dict(_INITIAL)
+
+
 def reset_torch(gallery_conf: object, fname: str) -> None:
     """sphinx-gallery ``reset_modules`` hook: restore torch's settings of start-up."""
     state = _INITIAL
@@ -208,3 +219,71 @@ def reset_torch(gallery_conf: object, fname: str) -> None:
     torch.set_grad_enabled(bool(state["grad_enabled"]))
     torch.backends.cudnn.deterministic = bool(state["cudnn_deterministic"])
     torch.backends.cudnn.benchmark = bool(state["cudnn_benchmark"])
+
+
+# --------------------------------------------------------------------------------------
+# Languages: the switcher, <link hreflang>, Chinese search
+# --------------------------------------------------------------------------------------
+# Sphinx's language code, the folder it is built into, its BCP 47 tag for <html lang>
+# and hreflang, its Read the Docs slug, and its name written in itself.
+LANGUAGES: dict[str, dict[str, str]] = {
+    "en": {"folder": "en", "tag": "en", "rtd": "en", "name": "English"},
+    "zh_CN": {"folder": "zh_CN", "tag": "zh-CN", "rtd": "zh-cn", "name": "简体中文"},
+}
+
+
+def language_from_rtd(rtd_language: str) -> str:
+    """Map Read the Docs' language (``zh-cn``) onto Sphinx's code (``zh_CN``)."""
+    for code, facts in LANGUAGES.items():
+        if facts["rtd"] == rtd_language.lower():
+            return code
+    expected = ", ".join(facts["rtd"] for facts in LANGUAGES.values())
+    raise ValueError(f"unknown READTHEDOCS_LANGUAGE {rtd_language!r}; expected one of {expected}")
+
+
+def twin_url(pagename: str, target_uri: str, language: str, rtd_version: str | None) -> str:
+    """URL of the same page in ``language``, from the page ``pagename``.
+
+    Locally each language is a sibling folder (``en/``, ``zh_CN/``), so the link climbs
+    out of this language's folder. Read the Docs serves ``/<slug>/<version>/``.
+    """
+    facts = LANGUAGES[language]
+    if rtd_version:
+        return f"/{facts['rtd']}/{rtd_version}/{target_uri}"
+    return "../" * (pagename.count("/") + 1) + f"{facts['folder']}/{target_uri}"
+
+
+# On Read the Docs each language is its own project, served under /<slug>/<version>/.
+RTD_VERSION = os.environ.get("READTHEDOCS_VERSION") if os.environ.get("READTHEDOCS") else None
+
+
+def _add_alternates(app, pagename, templatename, context, doctree) -> None:  # type: ignore[no-untyped-def]
+    target = app.builder.get_target_uri(pagename)
+    context["nnguide_alternates"] = [
+        {
+            "code": code,
+            "tag": facts["tag"],
+            "name": facts["name"],
+            "url": twin_url(pagename, target, code, RTD_VERSION),
+            "current": code == app.config.language,
+        }
+        for code, facts in LANGUAGES.items()
+    ]
+    context["nnguide_language_tag"] = LANGUAGES[app.config.language]["tag"]
+
+
+def _chinese_search_workaround() -> None:
+    """Sphinx 9.0's zh search page calls an undefined ``ChineseStemmer`` (sphinx#14229).
+
+    The Chinese indexer already ships the English stemmer's JavaScript; naming the
+    language "English" makes the page instantiate that stemmer, which exists.
+    """
+    from sphinx.search.zh import SearchChinese
+
+    SearchChinese.language_name = "English"
+
+
+def setup(app):  # type: ignore[no-untyped-def]
+    _chinese_search_workaround()
+    app.connect("html-page-context", _add_alternates)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

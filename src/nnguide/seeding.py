@@ -66,8 +66,9 @@ def seed_everything(seed: int, deterministic: bool = True) -> dict[str, object]:
         deterministic: also turn on the deterministic switches. Default: ``True``.
 
     Returns:
-        A dict of what was set, by name, with keys ``"seed"``, ``"random"``, ``"numpy"`` (``False`` without
-        NumPy), ``"torch"``, ``"cuda"`` (whether a GPU is visible, and so seeded too)
+        A dict of what was set, by name, with keys ``"seed"``, ``"random"``,
+        ``"numpy"`` (``False`` without NumPy), ``"torch"``, ``"cuda"`` (whether a GPU
+        is visible, and so seeded too)
         and, with ``deterministic``, ``"use_deterministic_algorithms"``,
         ``"cudnn.deterministic"``, ``"cudnn.benchmark"`` and, with a GPU,
         ``"CUBLAS_WORKSPACE_CONFIG"``.

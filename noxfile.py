@@ -24,7 +24,6 @@ TORCH = "torch==2.13.0"
 DOCS = ROOT / "docs"
 BUILD = DOCS / "_build"
 LANGUAGES = ("en", "zh_CN")  # English is the source; the others come from docs/locales/
-TRANSLATIONS = LANGUAGES[1:]
 LOCALES = DOCS / "locales"
 
 
@@ -106,34 +105,11 @@ def docs(session: nox.Session) -> None:
     if args.clean:
         clean()
     languages = LANGUAGES if args.language == "all" else (args.language,)
-    translations = [language for language in languages if language in TRANSLATIONS]
-    if translations:
-        # The gate comes first: a stale or incomplete catalog fails before the long build.
-        pot = extract(session)
-        for language in translations:
-            session.run(
-                "python",
-                "docs/_ext/catalogs.py",
-                "check",
-                str(pot),
-                str(LOCALES / language / "LC_MESSAGES"),
-            )
-    for language in languages:
-        # English first: it executes the pages and examples; the other languages reuse
-        # myst-nb's cache and sphinx-gallery's checksums and execute nothing.
-        sphinx(session, "html", language)
-    write_root_index()
-    for language in languages:
-        session.log(f"{language}: open {BUILD / 'html' / language / 'index.html'}")
-    session.log(f"all languages: open {BUILD / 'html' / 'index.html'}")
-
-
-def extract(session: nox.Session) -> Path:
-    """Extract the English messages into docs/_build/gettext without executing anything."""
-    sphinx(
-        session, "gettext", "", "--define", "nb_execution_mode=off", "--define", "plot_gallery=0"
+    # One process: the catalog gate, English (which executes everything), then the
+    # translations, which reuse the execution caches. See docs/_ext/build_site.py.
+    session.run(
+        "python", "docs/_ext/build_site.py", *(f"--language={language}" for language in languages)
     )
-    return BUILD / "gettext"
 
 
 @nox.session(python="3.11", reuse_venv=True)
@@ -141,23 +117,7 @@ def i18n(session: nox.Session) -> None:
     """For translators: bring docs/locales/*/LC_MESSAGES/*.po up to date with the English."""
     parse(session, "Update the translation catalogs from the English source.")
     install(session, "docs")
-    pot = extract(session)
-    for language in TRANSLATIONS:
-        messages = LOCALES / language / "LC_MESSAGES"
-        session.run(
-            "python",
-            "docs/_ext/catalogs.py",
-            "update",
-            str(pot),
-            str(messages),
-            success_codes=[0, 1],
-        )
-        session.log(f"now translate the empty and fuzzy entries in {messages}")
-
-
-def write_root_index() -> None:
-    """docs/_build/html/index.html: sends the reader to their language's site."""
-    shutil.copyfile(DOCS / "_root" / "index.html", BUILD / "html" / "index.html")
+    session.run("python", "docs/_ext/build_site.py", "--update-catalogs")
 
 
 def clean() -> None:

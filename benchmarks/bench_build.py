@@ -4,8 +4,9 @@ Run through ``nox -s bench`` (which installs the docs toolchain). Four scenarios
 repeated ROUNDS times, medians reported:
 
 - cold, English only: no build output, no execution cache, no generated gallery.
-- cold, bilingual: the same from scratch, as ``nox -s docs`` runs it: the catalogs
-  extracted and checked, then English (which executes everything), then Chinese.
+- cold, bilingual: the same from scratch, as ``nox -s docs`` runs it
+  (``docs/_ext/build_site.py``): the catalogs extracted and checked, then English (which
+  executes everything), then Chinese.
 - no-op: the bilingual build again with nothing changed; nothing may execute.
 - one script edited: one gallery script's content changes; only it may execute, once.
 
@@ -43,63 +44,26 @@ def clean() -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def sphinx(*args: str) -> str:
+def build(languages: tuple[str, ...] = LANGUAGES) -> tuple[float, int, int]:
+    """Build as ``nox -s docs`` does; return (seconds, pages executed, scripts executed)."""
+    start = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "--keep-going", *args],
+        [
+            sys.executable,
+            str(DOCS / "_ext" / "build_site.py"),
+            *(f"--language={language}" for language in languages),
+        ],
         capture_output=True,
         text=True,
         cwd=ROOT,
     )
+    seconds = time.perf_counter() - start
     log = result.stdout + result.stderr
     if result.returncode:
-        sys.exit(f"build failed: sphinx-build {' '.join(args)}\n{log[-4000:]}")
-    return log
-
-
-def build(languages: tuple[str, ...] = LANGUAGES) -> tuple[float, int, int]:
-    """Build like ``nox -s docs``; return (seconds, pages executed, scripts executed)."""
-    pages = scripts = 0
-    start = time.perf_counter()
-    if len(languages) > 1:
-        sphinx(
-            "-b",
-            "gettext",
-            "-d",
-            str(BUILD / "doctrees" / "gettext"),
-            "-D",
-            "nb_execution_mode=off",
-            "-D",
-            "plot_gallery=0",
-            str(DOCS),
-            str(BUILD / "gettext"),
-        )
-        for language in languages[1:]:
-            subprocess.run(
-                [
-                    sys.executable,
-                    str(DOCS / "_ext" / "catalogs.py"),
-                    "check",
-                    str(BUILD / "gettext"),
-                    str(DOCS / "locales" / language / "LC_MESSAGES"),
-                ],
-                check=True,
-                capture_output=True,
-                cwd=ROOT,
-            )
-    for language in languages:
-        log = sphinx(
-            "-b",
-            "html",
-            "-d",
-            str(BUILD / "doctrees" / language),
-            "-D",
-            f"language={language}",
-            str(DOCS),
-            str(BUILD / "html" / language),
-        )
-        pages += len(re.findall(r"Executing notebook", log))
-        scripts += sum(int(n) for n in re.findall(r"successfully executed (\d+) out of", log))
-    return time.perf_counter() - start, pages, scripts
+        sys.exit(f"build failed ({', '.join(languages)}):\n{log[-4000:]}")
+    pages = len(re.findall(r"Executing notebook", log))
+    scripts = sum(int(n) for n in re.findall(r"successfully executed (\d+) out of", log))
+    return seconds, pages, scripts
 
 
 def edit_one_script() -> tuple[Path, str]:
@@ -107,6 +71,9 @@ def edit_one_script() -> tuple[Path, str]:
     original = script.read_text(encoding="utf-8")
     script.write_text(original + f"\n# benchmark edit {time.time_ns()}\n", encoding="utf-8")
     return script, original
+
+
+LOAD_BEFORE = os.getloadavg()[0]
 
 
 def main() -> None:
@@ -159,6 +126,8 @@ def main() -> None:
         f"- machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()}",
         f"- Python {platform.python_version()}, torch {torch.__version__}, "
         f"torch threads {torch.get_num_threads()}",
+        f"- load average (1 min) before the first and after the last round: "
+        f"{LOAD_BEFORE:.1f}, {os.getloadavg()[0]:.1f}",
         "",
         "| build | median (s) | all runs (s) | executed |",
         "| --- | ---: | --- | --- |",

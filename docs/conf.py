@@ -73,6 +73,8 @@ nb_execution_raise_on_error = True  # a failing cell fails the build
 nb_execution_show_tb = True
 nb_execution_timeout = 120
 nb_merge_streams = True
+# Markdown that a cell displays (a table built by code) renders as MyST, which has tables.
+nb_render_markdown_format = "myst"
 
 # -- sphinx-gallery: executed example scripts --------------------------------------------
 sphinx_gallery_conf = {
@@ -126,6 +128,7 @@ html_show_sourcelink = False
 html_copy_source = False
 html_theme_options = {
     "navigation_with_keys": False,
+    "header_links_before_dropdown": 4,
     "show_toc_level": 2,
     "footer_start": ["copyright", "licence"],
     "footer_end": ["buildinfo"],

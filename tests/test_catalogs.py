@@ -121,3 +121,14 @@ def test_code_only_messages_are_neutral(msgid: str, neutral: bool):
 def test_cli_refuses_bad_usage(capsys):
     assert catalogs.main(["translate"]) == 2
     assert "usage: catalogs.py {check,update}" in capsys.readouterr().err
+
+
+def test_update_leaves_an_unchanged_catalog_alone(dirs):
+    pot, po = dirs
+    write(
+        po / "page.po",
+        {"Hello": "你好", "Use `F.relu` here.": "用 `F.relu`。", "`nn.ReLU`": "`nn.ReLU`"},
+    )
+    before = (po / "page.po").read_bytes()
+    catalogs.update(pot, po)
+    assert (po / "page.po").read_bytes() == before

@@ -13,7 +13,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import DOCS, EXAMPLES, ROOT
+from conftest import DOCS, EXAMPLES, copy_docs, sphinx_html
 
 SCRIPTS = sorted(EXAMPLES.glob("*.py"))
 ALLOWED = {"torch", "numpy", "matplotlib", "sklearn"}
@@ -99,10 +99,8 @@ def test_reset_restores_torch_globals():
 
 def test_a_failing_example_fails_the_build_naming_script_and_assertion(tmp_path: Path):
     """Build the real configuration on a copy whose gallery holds one failing script."""
-    docs = tmp_path / "docs"
+    docs = copy_docs(tmp_path / "docs")
     examples = tmp_path / "examples"
-    ignore = ("_build", "auto_examples", "locales")
-    shutil.copytree(DOCS, docs, ignore=shutil.ignore_patterns(*ignore))
     examples.mkdir()
     shutil.copy(EXAMPLES / "GALLERY_HEADER.rst", examples)
     source = (
@@ -124,27 +122,8 @@ def test_a_failing_example_fails_the_build_naming_script_and_assertion(tmp_path:
         .replace("\none-minute\n", "\n"),
         encoding="utf-8",
     )
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "-b",
-            "html",
-            "-W",
-            "--keep-going",
-            "-D",
-            "nb_execution_mode=off",
-            str(docs),
-            str(tmp_path / "out"),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    output = result.stdout + result.stderr
-    assert result.returncode != 0, output
+    status, output = sphinx_html(docs, tmp_path / "out", "-D", "nb_execution_mode=off")
+    assert status != 0, output
     assert "plot_broken.py" in output
     assert "the broken example is broken" in output
     assert f'plot_broken.py", line {failing_line}' in output, output

@@ -10,14 +10,12 @@ import importlib
 import json
 import re
 import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import DOCS, EXAMPLES, ROOT
+from conftest import DOCS, EXAMPLES, copy_docs, sphinx_html
 
 LANGUAGES = {"en": "en", "zh_CN": "zh-CN"}
 SEARCH_DICT = DOCS / "locales" / "zh_CN" / "search_dict.txt"
@@ -40,34 +38,17 @@ def executed(log: str) -> tuple[int, int]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     base = tmp_path_factory.mktemp("site")
-    ignore = shutil.ignore_patterns("_build", "auto_examples", "*.mo")
-    shutil.copytree(DOCS, base / "docs", ignore=ignore)
-    shutil.copytree(EXAMPLES, base / "examples", ignore=ignore)
+    copy_docs(base / "docs")
+    shutil.copytree(EXAMPLES, base / "examples")
     logs = {}
     for language in LANGUAGES:
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "sphinx",
-                "-b",
-                "html",
-                "-W",
-                "--keep-going",
-                "-d",
-                str(base / "_build" / "doctrees" / language),
-                "-D",
-                f"language={language}",
-                str(base / "docs"),
-                str(base / "_build" / "html" / language),
-            ],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=900,
+        status, logs[language] = sphinx_html(
+            base / "docs",
+            base / "_build" / "html" / language,
+            *("-d", str(base / "_build" / "doctrees" / language)),
+            *("-D", f"language={language}"),
         )
-        logs[language] = result.stdout + result.stderr
-        assert result.returncode == 0, logs[language][-3000:]
+        assert status == 0, logs[language][-3000:]
     return Site(html=base / "_build" / "html", logs=logs)
 
 

@@ -230,6 +230,10 @@ def prefill(message: object) -> str | None:
     return None
 
 
+def _messages(catalog: Catalog) -> list[tuple[object, ...]]:
+    return [(m.context, m.id, m.string, sorted(m.flags)) for m in catalog if m.id]
+
+
 def update(gettext_dir: Path, locale_dir: Path) -> None:
     """Bring every catalog up to date with the templates; translations are kept."""
     expected = templates(gettext_dir)
@@ -239,6 +243,7 @@ def update(gettext_dir: Path, locale_dir: Path) -> None:
             catalog = read(po_path)
         else:
             catalog = Catalog(locale="zh_CN", project="nnguide", fuzzy=False)
+        before = _messages(catalog)
         catalog.update(template, no_fuzzy_matching=False, update_header_comment=False)
         catalog.obsolete.clear()
         for message in catalog:
@@ -246,6 +251,8 @@ def update(gettext_dir: Path, locale_dir: Path) -> None:
                 filled = prefill(message)
                 if filled:
                     message.string = filled
+        if po_path.exists() and _messages(catalog) == before:
+            continue  # unchanged: keep the file, and its dates, as they are
         po_path.parent.mkdir(parents=True, exist_ok=True)
         with po_path.open("wb") as handle:
             write_po(

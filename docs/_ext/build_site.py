@@ -1,0 +1,118 @@
+"""Build the whole site in one process: the catalog gate, then every language.
+
+    python docs/_ext/build_site.py [--language en|zh_CN ...] [--no-gate]
+
+``nox -s docs`` and ``nox -s bench`` run this, so what the benchmark times is what a
+person runs. One process means torch, Sphinx and the extensions are imported once for
+the extraction and for every language, instead of once per ``sphinx-build``.
+
+Steps, each stopping the build on failure:
+
+1. With a translation among the languages (and no ``--no-gate``): extract the English
+   messages (``gettext`` builder, nothing executed) and check every translation's
+   catalogs (``catalogs.py``): out of date, untranslated, fuzzy or copied fails here,
+   before the long build.
+2. English, which executes the pages (myst-nb, cached) and the gallery (sphinx-gallery,
+   checksummed); then every other language, which reuses both caches and runs nothing.
+3. ``_build/html/index.html``, which sends a reader to their language.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DOCS = HERE.parent
+BUILD = DOCS / "_build"
+LOCALES = DOCS / "locales"
+LANGUAGES = ("en", "zh_CN")  # the source first; the others from docs/locales/
+
+sys.path.insert(0, str(HERE))
+
+
+def sphinx(builder: str, language: str, *options: str) -> Path:
+    """One Sphinx build, in this process, warnings fatal; returns the output folder."""
+    import sphinx.locale
+    from sphinx.cmd.build import build_main
+
+    # Sphinx keeps its message translators in a module global: a build must not inherit
+    # the previous language's.
+    sphinx.locale.translators.clear()
+    name = language if builder == "html" else f"{builder}-{language}"
+    out = BUILD / builder / language
+    status = build_main(
+        [
+            *("--builder", builder),
+            *("--doctree-dir", str(BUILD / "doctrees" / name)),
+            "--fail-on-warning",
+            "--keep-going",
+            *("--define", f"language={language}"),
+            *options,
+            str(DOCS),
+            str(out),
+        ]
+    )
+    if status:
+        raise SystemExit(f"sphinx-build --builder {builder} ({language}) failed")
+    return out
+
+
+def extract() -> Path:
+    """The English messages as .pot files, read from the sources with nothing executed."""
+    return sphinx(
+        "gettext", "en", "--define", "nb_execution_mode=off", "--define", "plot_gallery=0"
+    )
+
+
+def catalogs(command: str, translations: list[str]) -> None:
+    """Run ``catalogs.py check`` or ``update`` for each translation; stop on a gap."""
+    import catalogs as tool
+
+    pot = extract()
+    failed = [
+        language
+        for language in translations
+        if tool.main([command, str(pot), str(LOCALES / language / "LC_MESSAGES")])
+    ]
+    if failed:
+        raise SystemExit(f"the {', '.join(failed)} catalogs are not complete: see above")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="build_site.py", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--language",
+        action="append",
+        choices=LANGUAGES,
+        help="a language to build (repeatable; default: all)",
+    )
+    parser.add_argument("--no-gate", action="store_true", help="skip the translation gate")
+    parser.add_argument(
+        "--update-catalogs",
+        action="store_true",
+        help="for translators: bring the catalogs up to date; build nothing",
+    )
+    args = parser.parse_args(argv)
+    languages = [language for language in LANGUAGES if language in (args.language or LANGUAGES)]
+    translations = [language for language in languages if language != LANGUAGES[0]]
+    if args.update_catalogs:
+        try:
+            catalogs("update", translations or list(LANGUAGES[1:]))
+        except SystemExit as gaps:
+            print(f"{gaps}; translate the empty and fuzzy entries, then commit the .po files")
+        return 0
+    if translations and not args.no_gate:
+        catalogs("check", translations)
+    for language in languages:
+        out = sphinx("html", language)
+        print(f"{language}: open {out / 'index.html'}")
+    shutil.copyfile(DOCS / "_root" / "index.html", BUILD / "html" / "index.html")
+    print(f"all languages: open {BUILD / 'html' / 'index.html'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -88,13 +88,16 @@ def templates(gettext_dir: Path) -> dict[str, Catalog]:
     }
     if not found:
         raise SystemExit(f"no .pot file under {gettext_dir}: run the gettext builder first")
-    theme = [message for message in read(theme_template()) if message.id]
+    theme = [message.id for message in read(theme_template()) if message.id]
     if theme:
+        from nnguide_docs import UNEXTRACTED_MESSAGES
+
         sphinx = found.setdefault("sphinx", Catalog())
         known = {key(m) for m in sphinx}
-        for message in theme:
-            if key(message) not in known:
-                sphinx.add(message.id, context=message.context)
+        for msgid in [*theme, *UNEXTRACTED_MESSAGES]:
+            if (None, msgid) not in known:
+                sphinx.add(msgid)
+                known.add((None, msgid))
     return found
 
 

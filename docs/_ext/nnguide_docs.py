@@ -283,7 +283,22 @@ def _chinese_search_workaround() -> None:
     SearchChinese.language_name = "English"
 
 
+# Interface strings that reach the page without passing through a template's _() that
+# Sphinx's gettext builder sees: the theme's "More" menu, and myst-nb's toggle of hidden
+# code, which is a configuration value. They are translated in the ``sphinx`` catalog.
+UNEXTRACTED_MESSAGES = ("More", "Show code cell {type}", "Hide code cell {type}")
+
+
+def _translate_config(app, config) -> None:  # type: ignore[no-untyped-def]
+    from sphinx.locale import get_translation
+
+    _ = get_translation("sphinx")
+    config.nb_code_prompt_show = str(_("Show code cell {type}"))
+    config.nb_code_prompt_hide = str(_("Hide code cell {type}"))
+
+
 def setup(app):  # type: ignore[no-untyped-def]
     _chinese_search_workaround()
+    app.connect("config-inited", _translate_config)
     app.connect("html-page-context", _add_alternates)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import sys
 from pathlib import Path
 
 import nox
@@ -23,8 +24,10 @@ PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 TORCH = "torch==2.13.0"
 DOCS = ROOT / "docs"
 BUILD = DOCS / "_build"
-LANGUAGES = ("en", "zh_CN")  # English is the source; the others come from docs/locales/
 LOCALES = DOCS / "locales"
+
+sys.path.insert(0, str(DOCS / "_ext"))
+from build_site import LANGUAGES  # noqa: E402  (English, then the translations)
 
 
 def install(session: nox.Session, *groups: str) -> None:
@@ -51,30 +54,6 @@ def parse(session: nox.Session, description: str, *options: tuple[str, dict]) ->
             f"{parser.format_help()}"
         )
     return args
-
-
-def sphinx(session: nox.Session, builder: str, language: str, *extra: str) -> Path:
-    """Run one Sphinx builder; ``language`` "" means the English source, no translation."""
-    out = BUILD / builder / language
-    # Each builder keeps its own doctrees: a doctest run must not invalidate the html cache.
-    name = language if builder == "html" else "-".join(filter(None, (builder, language)))
-    doctrees = BUILD / "doctrees" / name
-    language = language or "en"
-    session.run(
-        "sphinx-build",
-        "--builder",
-        builder,
-        "--doctree-dir",
-        str(doctrees),
-        "--fail-on-warning",
-        "--keep-going",
-        "--define",
-        f"language={language}",
-        *extra,
-        str(DOCS),
-        str(out),
-    )
-    return out
 
 
 @nox.session(python="3.11", reuse_venv=True)
@@ -146,10 +125,7 @@ def doctest(session: nox.Session) -> None:
 
 
 def run_doctest(session: nox.Session) -> None:
-    # No page or example needs to run for the doctest builder.
-    sphinx(
-        session, "doctest", "en", "--define", "nb_execution_mode=off", "--define", "plot_gallery=0"
-    )
+    session.run("python", "docs/_ext/build_site.py", "--doctest")
 
 
 @nox.session(python="3.11", reuse_venv=True)

@@ -1,6 +1,8 @@
 """Build the whole site in one process: the catalog gate, then every language.
 
     python docs/_ext/build_site.py [--language en|zh_CN ...] [--no-gate]
+    python docs/_ext/build_site.py --update-catalogs    # nox -s i18n
+    python docs/_ext/build_site.py --doctest            # nox -s doctest
 
 ``nox -s docs`` and ``nox -s bench`` run this, so what the benchmark times is what a
 person runs. One process means torch, Sphinx and the extensions are imported once for
@@ -95,7 +97,16 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="for translators: bring the catalogs up to date; build nothing",
     )
+    parser.add_argument(
+        "--doctest",
+        action="store_true",
+        help="run the docs' doctests (Sphinx's doctest builder) instead",
+    )
     args = parser.parse_args(argv)
+    if args.doctest:
+        # No page or example needs to run for the doctest builder.
+        sphinx("doctest", "en", "--define", "nb_execution_mode=off", "--define", "plot_gallery=0")
+        return 0
     languages = [language for language in LANGUAGES if language in (args.language or LANGUAGES)]
     translations = [language for language in languages if language != LANGUAGES[0]]
     if args.update_catalogs:

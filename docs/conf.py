@@ -23,6 +23,7 @@ release = version = INFO.nnguide
 # -- Extensions --------------------------------------------------------------------------
 extensions = [
     "nnguide_docs",
+    "nnguide_reference",
     "myst_nb",
     "sphinx_gallery.gen_gallery",
     "sphinx.ext.autodoc",

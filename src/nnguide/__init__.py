@@ -35,6 +35,7 @@ from nnguide.registry import (
     unmapped_functions,
 )
 from nnguide.seeding import seed_everything, seed_worker, seeded_generator
+from nnguide.summary import LayerSummary, format_summary, summary
 
 __all__ = [
     "CLAIM_IDS",
@@ -45,6 +46,7 @@ __all__ = [
     "CorruptCheckpointError",
     "Entry",
     "Evidence",
+    "LayerSummary",
     "NoFunctionalFormError",
     "NotAStateDictError",
     "PickledObjectError",
@@ -58,6 +60,7 @@ __all__ = [
     "cnn_functional",
     "counts",
     "entry",
+    "format_summary",
     "functional_form",
     "load_state_dict",
     "mlp_functional",
@@ -69,6 +72,7 @@ __all__ = [
     "seed_worker",
     "seeded_generator",
     "shapes_through",
+    "summary",
     "supported_modules",
     "table_rows",
     "unmapped_functions",

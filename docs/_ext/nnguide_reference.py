@@ -1,0 +1,452 @@
+"""Sphinx extension: the reference tables of nnguide's registry, made at build time.
+
+The directive ``nnguide-registry`` renders one table of :mod:`nnguide.registry` for the
+installed torch::
+
+    ```{nnguide-registry} mapped
+    - Module
+    - Functional counterpart
+    - How its state maps onto the call
+    - Verification
+    ```
+
+Its argument picks the table (``mapped``, ``unmapped``, ``reasons``, ``functions``); its
+content is a bullet list of the column labels, written in the page so that they are
+translated with it. ``reasons`` also takes a definition list that explains each
+:class:`~nnguide.registry.Unmapped` reason, its terms being the reasons' names.
+
+Every cell the directive makes is code (literal nodes) in a paragraph without a source:
+Sphinx's gettext builder extracts no message from it, so the catalogs hold only the
+prose, and a new torch changes the rows without leaving the translation behind.
+Every row has an anchor (``torch-nn-ReLU``, ``torch-nn-functional-one_hot``,
+``unmapped-CONTAINER``); a name links to PyTorch's documentation when the intersphinx
+inventory has it, and stays plain code otherwise.
+
+The role ``{nnguide}`key``` writes a number of the registry into prose (``mapped``,
+``unmapped.CONTAINER``, ``functions_without_module``, ``cases``, ...): the keys of
+:func:`nnguide.registry.counts`, and the facts of the verification run below.
+
+The mapped table's status comes from running every verification case of
+:mod:`nnguide.functional_form` once, when the page is read: in ``float32``, in
+training mode, module against functional form, outputs, inputs and state compared
+exactly. A mismatch is a warning, which fails the build. The run happens once per
+process (``build_site.py`` reads the page for the gettext, English and Chinese
+builds), and a page is read again only when its source, this file, the registry or
+the installed torch changes.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import sys
+import warnings
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective, SphinxRole
+
+from nnguide.functional_form import Case, functional_form, verification_cases
+from nnguide.registry import Entry, Unmapped, counts, registry, unmapped_functions
+
+NN, F = "torch.nn.", "torch.nn.functional."
+# A page that uses the directive or the role is read again when one of these changes.
+DEPENDENCIES = (
+    sys.modules[Entry.__module__].__file__,
+    sys.modules[Case.__module__].__file__,
+    __file__,
+    str(Path(torch.__file__).parent / "version.py"),
+)
+logger = logging.getLogger(__name__)
+
+# The columns of each table, in order: the registry's field names. The page gives
+# each a label (translated with the page) in the same order.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "mapped": ("module", "counterpart", "state", "status"),
+    "unmapped": ("module", "reason", "note"),
+    "reasons": ("reason", "modules", "meaning"),
+    "functions": ("function",),
+}
+
+# What the build runs for each verification case (the test suite runs more).
+CHECK_DTYPE = torch.float32
+CHECK_TRAINING = True
+
+
+# --------------------------------------------------------------------------------------
+# The verification run
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Result:
+    """The build's verification of one mapped module."""
+
+    cases: int
+    failures: tuple[str, ...]
+
+    @property
+    def status(self) -> str:
+        """``verified: 7/7``, ``FAILED: 6/7`` or ``unverified``."""
+        if not self.cases:
+            return "unverified"
+        passed = self.cases - len(self.failures)
+        return f"{'FAILED' if self.failures else 'verified'}: {passed}/{self.cases}"
+
+
+def _same(got: Any, expected: Any) -> bool:
+    """Equal structure, dtypes, shapes and values (NaN equal to NaN)."""
+    if isinstance(expected, (tuple, list)):
+        return (
+            type(got) is type(expected)
+            and len(got) == len(expected)
+            and all(_same(g, e) for g, e in zip(got, expected, strict=True))
+        )
+    if isinstance(expected, torch.Tensor):
+        return (
+            isinstance(got, torch.Tensor)
+            and got.dtype == expected.dtype
+            and got.shape == expected.shape
+            and bool(((got == expected) | (got.isnan() & expected.isnan())).all())
+        )
+    return bool(got == expected)
+
+
+def check_case(
+    case: Case, dtype: torch.dtype = CHECK_DTYPE, training: bool = CHECK_TRAINING
+) -> str:
+    """Run one verification case once; ``""`` when module and form agree, else what differed.
+
+    Module and form run on copies of the same module and inputs, from the same seed; the
+    outputs, the inputs afterwards (in-place operations) and the state dicts must be equal.
+    """
+    module, args, kwargs = case.build(dtype)
+    module.train(training)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # NLLLoss2d's deprecation, warned again on copy
+        twin = copy.deepcopy(module)
+        form = functional_form(twin)
+        a1, k1 = copy.deepcopy((args, kwargs))
+        a2, k2 = copy.deepcopy((args, kwargs))
+        grad = torch.no_grad() if case.no_grad else torch.enable_grad()
+        with torch.random.fork_rng(devices=[]), grad:
+            # the CPU generator alone: torch.manual_seed also queues seeds for every
+            # accelerator, recording a stack trace for each, which costs milliseconds
+            torch.default_generator.manual_seed(0)
+            expected = module(*a1, **k1)
+            torch.default_generator.manual_seed(0)
+            got = form(*a2, **k2)
+    if not _same(got, expected):
+        return "output"
+    if not _same(a2, a1):
+        return "inputs"
+    s1, s2 = module.state_dict(), twin.state_dict()
+    if s1.keys() != s2.keys() or not all(_same(s2[k], s1[k]) for k in s1):
+        return "state"
+    return ""
+
+
+@functools.cache
+def verification() -> dict[str, Result]:
+    """Every mapped module's result, from running all its cases (once per process)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # small tensors: threads only contend on a busy machine
+    try:
+        failed: dict[str, list[str]] = {}
+        for case in verification_cases():
+            what = check_case(case)
+            if what:
+                failed.setdefault(case.module, []).append(f"{case.id} ({what})")
+    finally:
+        torch.set_num_threads(threads)
+    return {
+        e.module: Result(len(verification_cases(e.module)), tuple(failed.get(e.module, ())))
+        for e in registry()
+        if e.mapped
+    }
+
+
+@functools.cache
+def facts() -> dict[str, int | str]:
+    """What the role ``{nnguide}`` can write: the registry's counts and the run's facts."""
+    out: dict[str, int | str] = dict(counts())
+    out.update({f"unmapped.{r.name}": out.get(f"unmapped.{r.name}", 0) for r in Unmapped})
+    out["cases"] = len(verification_cases())
+    out["check.dtype"] = str(CHECK_DTYPE).removeprefix("torch.")
+    out["check.mode"] = "module.train()" if CHECK_TRAINING else "module.eval()"
+    out["torch"] = torch.__version__
+    return out
+
+
+def checked_facts() -> dict[str, int | str]:
+    """:func:`facts` plus the verification run's counts (which run every case)."""
+    results = verification().values()
+    return {
+        **facts(),
+        "verified_modules": sum(r.cases > 0 and not r.failures for r in results),
+        "passed_cases": sum(r.cases - len(r.failures) for r in results),
+    }
+
+
+# --------------------------------------------------------------------------------------
+# Nodes
+# --------------------------------------------------------------------------------------
+
+_ROLES = (("py:class", "class"), ("py:function", "func"), ("py:method", "meth"))
+
+
+def _inventory(env: Any) -> dict[str, Any]:
+    return getattr(env, "intersphinx_inventory", None) or {}
+
+
+def code(env: Any, target: str, text: str | None = None) -> nodes.Node:
+    """``text`` as code, linked to ``target`` in an intersphinx inventory if it is there."""
+    text = text or target
+    inventory = _inventory(env)
+    for objtype, role in _ROLES:
+        if target in inventory.get(objtype, {}):
+            literal = nodes.literal(text, text, classes=["xref", "py", f"py-{role}"])
+            ref = addnodes.pending_xref(
+                "",
+                literal,
+                refdomain="py",
+                reftype=role,
+                reftarget=target,
+                refexplicit=True,
+                refwarn=True,
+            )
+            ref["py:module"] = ref["py:class"] = None
+            return ref
+    return nodes.literal(text, text)
+
+
+def short(qualname: str) -> str:
+    """``torch.nn.functional.relu`` as ``F.relu``, ``torch.nn.ReLU`` as ``nn.ReLU``."""
+    for prefix, alias in ((F, "F."), (NN, "nn.")):
+        if qualname.startswith(prefix):
+            return alias + qualname[len(prefix) :]
+    return qualname
+
+
+def anchor(name: str) -> str:
+    """The row anchor of a module (``ReLU``), a function (``F.one_hot``) or a reason."""
+    if name.startswith("F."):
+        return "torch-nn-functional-" + name[2:]
+    if name in Unmapped.__members__:
+        return "unmapped-" + name
+    return "torch-nn-" + name
+
+
+def _paragraph(*children: nodes.Node) -> nodes.paragraph:
+    para = nodes.paragraph("", "", *children)
+    para["translatable"] = False  # generated from the registry: no message to extract
+    return para
+
+
+def _cell(*paragraphs: nodes.Node) -> nodes.entry:
+    return nodes.entry("", *paragraphs)
+
+
+def _joined(items: list[nodes.Node], sep: str = ", ") -> list[nodes.Node]:
+    out: list[nodes.Node] = []
+    for i, item in enumerate(items):
+        if i:
+            out.append(nodes.Text(sep))
+        out.append(item)
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# The directive
+# --------------------------------------------------------------------------------------
+
+
+class RegistryTable(SphinxDirective):
+    """``{nnguide-registry} mapped|unmapped|reasons|functions``, content: column labels."""
+
+    required_arguments = 1
+    has_content = True
+
+    def run(self) -> list[nodes.Node]:
+        kind = self.arguments[0]
+        if kind not in COLUMNS:
+            raise self.error(
+                f"nnguide-registry: expected one of {', '.join(COLUMNS)} as the argument, "
+                f"got {kind!r}"
+            )
+        for path in DEPENDENCIES:
+            self.env.note_dependency(str(path))
+
+        holder = nodes.container()
+        self.state.nested_parse(self.content, self.content_offset, holder)
+        labels = self._labels(kind, holder)
+        rows = list(getattr(self, f"_{kind}")(holder))
+        table = nodes.table(classes=["nnguide-registry", f"nnguide-registry-{kind}"])
+        group = nodes.tgroup(cols=len(labels))
+        table += group
+        group += [nodes.colspec(colwidth=1) for _ in labels]
+        group += nodes.thead("", nodes.row("", *(_cell(label) for label in labels)))
+        group += nodes.tbody("", *rows)
+        table["classes"].append("colwidths-auto")
+        return [table]
+
+    # -- the page's content -------------------------------------------------------------
+
+    def _labels(self, kind: str, holder: nodes.container) -> list[nodes.paragraph]:
+        columns = COLUMNS[kind]
+        expected = (
+            f"a bullet list of {len(columns)} column labels ({', '.join(columns)}) "
+            f"as the content of nnguide-registry {kind}"
+        )
+        lists = [n for n in holder.children if isinstance(n, nodes.bullet_list)]
+        if len(lists) != 1:
+            raise self.error(f"expected {expected}, got {len(lists)} bullet lists")
+        items = lists[0].children
+        labels = [item.children[0] for item in items if len(item.children) == 1]
+        if (
+            len(items) != len(columns)
+            or len(labels) != len(columns)
+            or not all(isinstance(label, nodes.paragraph) for label in labels)
+        ):
+            raise self.error(f"expected {expected}, got {len(items)} items")
+        return labels  # type: ignore[return-value]
+
+    def _meanings(self, holder: nodes.container) -> dict[str, nodes.Node]:
+        expected = ", ".join(Unmapped.__members__)
+        lists = [n for n in holder.children if isinstance(n, nodes.definition_list)]
+        if len(lists) != 1:
+            raise self.error(
+                "expected a definition list whose terms are the Unmapped reasons "
+                f"({expected}) in nnguide-registry reasons, got {len(lists)} definition lists"
+            )
+        meanings: dict[str, nodes.Node] = {}
+        for item in lists[0].children:
+            term = item.next_node(nodes.term)
+            definition = item.next_node(nodes.definition)
+            meanings[term.astext().strip()] = definition
+        if list(meanings) != list(Unmapped.__members__):
+            raise self.error(
+                f"expected the terms {expected} in this order in nnguide-registry reasons, "
+                f"got {', '.join(meanings)}"
+            )
+        return meanings
+
+    # -- the tables -----------------------------------------------------------------------
+
+    def _row(self, name: str, *cells: nodes.entry) -> nodes.row:
+        return nodes.row("", *cells, ids=[anchor(name)])
+
+    def _module_cell(self, e: Entry) -> nodes.entry:
+        link = nodes.reference("", "#", refid=anchor(e.module), classes=["headerlink"])
+        return _cell(_paragraph(code(self.env, NN + e.module, "nn." + e.module), link))
+
+    def _mapped(self, holder: nodes.container) -> Iterator[nodes.row]:
+        results = verification() if self.config.nnguide_registry_check else {}
+        for e in registry():
+            if e.counterpart is None:
+                continue
+            names = [code(self.env, e.counterpart, short(e.counterpart))]
+            counterpart = [_paragraph(*names)]
+            if e.via:
+                counterpart.append(
+                    _paragraph(nodes.Text("→ "), code(self.env, e.via, short(e.via)))
+                )
+            if e.aliases:
+                aliases = [code(self.env, a, short(a)) for a in e.aliases]
+                counterpart.append(_paragraph(nodes.Text("= "), *_joined(aliases)))
+            result = results.get(e.module)
+            status = result.status if result else "not run"
+            if result and result.failures:
+                logger.warning(
+                    "nnguide-registry: torch.nn.%s and its functional form differ in %s",
+                    e.module,
+                    ", ".join(result.failures),
+                    location=(self.env.docname, self.lineno),
+                )
+            yield self._row(
+                e.module,
+                self._module_cell(e),
+                _cell(*counterpart),
+                _cell(_paragraph(nodes.literal(e.state, e.state))),
+                _cell(_paragraph(nodes.literal(status, status))),
+            )
+
+    def _unmapped(self, holder: nodes.container) -> Iterator[nodes.row]:
+        for e in registry():
+            if e.counterpart is not None:
+                continue
+            reason = e.reason or Unmapped.UNCLASSIFIED
+            link = nodes.reference("", "", nodes.literal(reason.name, reason.name))
+            link["refid"] = anchor(reason.name)
+            note = "; ".join(text for text in (e.state, e.note) if text)
+            yield self._row(
+                e.module,
+                self._module_cell(e),
+                _cell(_paragraph(link)),
+                _cell(_paragraph(nodes.literal(note, note)) if note else _paragraph()),
+            )
+
+    def _reasons(self, holder: nodes.container) -> Iterator[nodes.row]:
+        meanings = self._meanings(holder)
+        per_reason = Counter(
+            (e.reason or Unmapped.UNCLASSIFIED).name for e in registry() if not e.mapped
+        )
+        for reason in Unmapped:
+            n = str(per_reason[reason.name])
+            yield self._row(
+                reason.name,
+                _cell(_paragraph(nodes.literal(reason.name, reason.name))),
+                _cell(_paragraph(nodes.Text(n))),
+                _cell(*meanings[reason.name].children),
+            )
+
+    def _functions(self, holder: nodes.container) -> Iterator[nodes.row]:
+        for name in unmapped_functions():
+            yield self._row("F." + name, _cell(_paragraph(code(self.env, F + name, "F." + name))))
+
+
+# --------------------------------------------------------------------------------------
+# The role
+# --------------------------------------------------------------------------------------
+
+
+class RegistryFact(SphinxRole):
+    """``{nnguide}`mapped```: a count of the registry or a fact of the verification run."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        for path in DEPENDENCIES:
+            self.env.note_dependency(str(path))
+        known = facts()
+        if self.text not in known and self.config.nnguide_registry_check:
+            known = checked_facts()
+        if self.text not in known:
+            expected = ", ".join([*facts(), "verified_modules", "passed_cases"])
+            message = self.inliner.reporter.error(
+                f"nnguide: expected one of {expected}, got {self.text!r}", line=self.lineno
+            )
+            return [self.inliner.problematic(self.rawtext, self.rawtext, message)], [message]
+        value = known[self.text]
+        node: nodes.Node = (
+            nodes.Text(str(value))
+            if isinstance(value, int)
+            else nodes.literal(str(value), str(value))
+        )
+        return [node], []
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("nnguide_registry_check", True, "env", bool)
+    app.add_directive("nnguide-registry", RegistryTable)
+    app.add_role("nnguide", RegistryFact())
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+__all__ = ["COLUMNS", "Result", "anchor", "check_case", "facts", "setup", "verification"]

@@ -1,0 +1,213 @@
+"""The reference page's directive and role: one row per entry, anchors, links, catalogs.
+
+Small Sphinx projects in a temporary folder use the extension as the site does; the
+verification run (every case, a few seconds) is switched off there and tested on its own.
+"""
+
+from __future__ import annotations
+
+import copy
+import textwrap
+from collections import Counter
+from io import StringIO
+from pathlib import Path
+
+import nnguide_docs
+import nnguide_reference
+import pytest
+import torch
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+from nnguide.functional_form import verification_cases
+from nnguide.registry import Unmapped, counts, registry, unmapped_functions
+
+LABELS = {
+    "mapped": ["Module label", "Counterpart label", "State label", "Status label"],
+    "unmapped": ["Module label", "Reason label", "Note label"],
+    "reasons": ["Reason label", "Count label", "Meaning label"],
+    "functions": ["Function label"],
+}
+MEANINGS = "\n".join(f"``{r.name}``\n   Meaning of {r.name.lower()}.\n" for r in Unmapped)
+
+
+def directive(kind: str, labels: list[str] | None = None, extra: str = "") -> str:
+    items = "\n".join(f"- {label}" for label in (LABELS[kind] if labels is None else labels))
+    body = textwrap.indent(f"{items}\n\n{extra}", "   ")
+    return f".. nnguide-registry:: {kind}\n\n{body}\n"
+
+
+PAGE = "\n".join(
+    [
+        "Reference\n=========\n",
+        "Mapped: :nnguide:`mapped` of :nnguide:`modules`; dtype :nnguide:`check.dtype`.\n",
+        directive("mapped"),
+        directive("reasons", extra=MEANINGS),
+        directive("unmapped"),
+        directive("functions"),
+    ]
+)
+
+
+def build(
+    folder: Path, page: str, builder: str = "html", check: bool = False
+) -> tuple[Sphinx, str]:
+    """Build one page with the extension and offline intersphinx; (app, warnings)."""
+    src = folder / "src"
+    src.mkdir(parents=True, exist_ok=True)
+    (src / "index.rst").write_text(page, encoding="utf-8")
+    mapping = nnguide_docs.offline_intersphinx_mapping(folder / "inventories")
+    (src / "conf.py").write_text(
+        "extensions = ['nnguide_reference', 'sphinx.ext.intersphinx']\n"
+        f"intersphinx_mapping = {mapping!r}\n"
+        "nitpicky = True\n"
+        "html_theme = 'basic'\n"
+        f"nnguide_registry_check = {check!r}\n",
+        encoding="utf-8",
+    )
+    warnings = StringIO()
+    # each build registers its nodes, directives and roles afresh, and removes them after
+    with patch_docutils(str(src)), docutils_namespace():
+        app = Sphinx(
+            str(src),
+            str(src),
+            str(folder / "out" / builder),
+            str(folder / "doctrees" / builder),
+            builder,
+            status=StringIO(),
+            warning=warnings,
+            freshenv=True,
+        )
+        app.build()
+    return app, warnings.getvalue()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Sphinx, str]:
+    return build(tmp_path_factory.mktemp("reference"), PAGE)
+
+
+@pytest.fixture(scope="module")
+def tables(site: tuple[Sphinx, str]) -> dict[str, nodes.table]:
+    doctree = site[0].env.get_doctree("index")
+    found = {}
+    for table in doctree.findall(nodes.table):
+        kind = next(c for c in table["classes"] if c.startswith("nnguide-registry-"))
+        found[kind.removeprefix("nnguide-registry-")] = table
+    return found
+
+
+def row_ids(table: nodes.table) -> list[str]:
+    return [row["ids"][0] for row in table.next_node(nodes.tbody).children]
+
+
+def test_builds_without_warnings(site: tuple[Sphinx, str]):
+    assert site[1] == ""
+
+
+def test_one_row_per_registry_entry(tables: dict[str, nodes.table]):
+    mapped = [nnguide_reference.anchor(e.module) for e in registry() if e.mapped]
+    unmapped = [nnguide_reference.anchor(e.module) for e in registry() if not e.mapped]
+    assert row_ids(tables["mapped"]) == mapped
+    assert row_ids(tables["unmapped"]) == unmapped
+    assert len(mapped) + len(unmapped) == counts()["modules"]
+
+
+def test_one_row_per_function_without_module_and_per_reason(tables: dict[str, nodes.table]):
+    functions = [f"torch-nn-functional-{name}" for name in unmapped_functions()]
+    assert row_ids(tables["functions"]) == functions
+    assert row_ids(tables["reasons"]) == [f"unmapped-{r.name}" for r in Unmapped]
+
+
+def test_anchors_are_unique_in_the_page(site: tuple[Sphinx, str]):
+    ids = [
+        i for node in site[0].env.get_doctree("index").findall(nodes.Element) for i in node["ids"]
+    ]
+    assert [i for i, n in Counter(ids).items() if n > 1] == []
+
+
+def test_reason_counts_add_up(tables: dict[str, nodes.table]):
+    rows = tables["reasons"].next_node(nodes.tbody).children
+    per_reason = {row["ids"][0]: int(row.children[1].astext()) for row in rows}
+    assert sum(per_reason.values()) == counts()["unmapped"]
+    assert per_reason["unmapped-CONTAINER"] == counts()["unmapped.CONTAINER"]
+
+
+def test_headers_are_the_pages_labels(tables: dict[str, nodes.table]):
+    for kind, table in tables.items():
+        header = table.next_node(nodes.thead)
+        assert [cell.astext() for cell in header.next_node(nodes.row).children] == LABELS[kind]
+
+
+def test_names_link_to_pytorch(site: tuple[Sphinx, str]):
+    html = (Path(site[0].outdir) / "index.html").read_text(encoding="utf-8")
+    url = nnguide_docs.torch_docs_url()
+    assert f'href="{url}generated/torch.nn.ReLU.html#torch.nn.ReLU"' in html
+    assert f'href="{url}generated/torch.nn.functional.relu.html#torch.nn.functional.relu"' in html
+    assert 'id="torch-nn-ReLU"' in html
+
+
+def test_role_writes_the_registrys_counts(site: tuple[Sphinx, str]):
+    c = counts()
+    first = site[0].env.get_doctree("index").next_node(nodes.paragraph).astext()
+    assert first == f"Mapped: {c['mapped']} of {c['modules']}; dtype float32."
+
+
+def test_gettext_extracts_only_the_pages_prose(tmp_path: Path):
+    app, warnings = build(tmp_path, PAGE, builder="gettext")
+    assert warnings == ""
+    pot = (Path(app.outdir) / "index.pot").read_text(encoding="utf-8")
+    msgids = [line for line in pot.splitlines() if line.startswith("msgid")]
+    assert 'msgid "Status label"' in msgids and 'msgid "Meaning of container."' in msgids
+    for generated in ("ReLU", "F.relu", "torch.nn.functional", "CONTAINER", "verified"):
+        assert not any(generated in line for line in msgids), generated
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        (
+            directive("mapped").replace("mapped", "modules", 1),
+            "expected one of mapped, unmapped, reasons, functions as the argument, got 'modules'",
+        ),
+        (
+            directive("unmapped", labels=["Module", "Reason"]),
+            "expected a bullet list of 3 column labels (module, reason, note)",
+        ),
+        (
+            directive("reasons"),
+            "expected a definition list whose terms are the Unmapped reasons",
+        ),
+        (
+            directive("reasons", extra=MEANINGS.replace("CONTAINER", "CONTAINERS")),
+            "expected the terms CONTAINER, BASE_CLASS",
+        ),
+        ("Count :nnguide:`mapped_modules`.\n", "nnguide: expected one of modules, mapped"),
+    ],
+    ids=["argument", "labels", "no-meanings", "wrong-terms", "role"],
+)
+def test_bad_use_names_what_was_expected(tmp_path: Path, page: str, expected: str):
+    _, warnings = build(tmp_path, page)
+    assert expected in " ".join(warnings.split())
+
+
+def test_check_case_passes_on_real_cases():
+    for module in ("ReLU", "Dropout", "BatchNorm1d", "Embedding"):
+        for case in verification_cases(module):
+            assert nnguide_reference.check_case(case) == "", case.id
+
+
+def test_check_case_reports_a_wrong_form(monkeypatch: pytest.MonkeyPatch):
+    def off_by_one(module: torch.nn.Module):
+        twin = copy.deepcopy(module)
+        return lambda *args, **kwargs: twin(*args, **kwargs) + 1
+
+    monkeypatch.setattr(nnguide_reference, "functional_form", off_by_one)
+    assert nnguide_reference.check_case(verification_cases("ReLU")[0]) == "output"
+
+
+def test_status_counts_passed_cases():
+    assert nnguide_reference.Result(3, ()).status == "verified: 3/3"
+    assert nnguide_reference.Result(3, ("ReLU-x (output)",)).status == "FAILED: 2/3"
+    assert nnguide_reference.Result(0, ()).status == "unverified"

@@ -159,6 +159,32 @@ def serve(session: nox.Session) -> None:
 
 
 @nox.session(python="3.11", reuse_venv=True)
+def browser(session: nox.Session) -> None:
+    """The built site in headless Chromium (both languages); screenshots in docs/_build."""
+    parse(session, "Build the site if needed, serve it on 127.0.0.1 and test it in Chromium.")
+    install(session, "browser")
+    # A no-op when the site is built (jupyter-cache and sphinx-gallery's checksums).
+    session.run("python", "docs/_ext/build_site.py")
+    shots = BUILD / "screenshots"
+    session.run("pytest", "tests_browser", env={"NNGUIDE_SCREENSHOTS": str(shots)})
+    session.log(f"screenshots: {shots}")
+
+
+@nox.session(python="3.11", reuse_venv=True)
+def audit(session: nox.Session) -> None:
+    """Lighthouse scores (median of 3) and page weights; fails below the targets."""
+    args = parse(
+        session,
+        "Build the site if needed and audit it with Lighthouse (npm ci) in Chromium.",
+        ("--runs", {"type": int, "default": 3, "help": "Lighthouse runs per page (median)"}),
+    )
+    install(session, "docs")
+    session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
+    session.run("python", "docs/_ext/build_site.py")
+    session.run("python", "docs/_ext/audit_site.py", f"--runs={args.runs}")
+
+
+@nox.session(python="3.11", reuse_venv=True)
 def lint(session: nox.Session) -> None:
     """ruff (code style and errors) and sphinx-lint (the docs' markup)."""
     parse(session, "Lint the code and the docs.")

@@ -32,6 +32,7 @@ extensions = [
     "sphinx.ext.intersphinx",
     "sphinx_design",
     "sphinx_copybutton",
+    "notfound.extension",
 ]
 
 root_doc = "index"
@@ -47,6 +48,7 @@ exclude_patterns = [
 ]
 templates_path = ["_templates"]
 html_static_path = ["_static"]
+html_favicon = "_static/favicon.svg"
 html_css_files = ["nnguide.css"]
 
 # Every warning fails the build (nox passes -W --keep-going); every reference must resolve.
@@ -64,6 +66,17 @@ nitpick_ignore_regex = [
 # sites' URL schemes; nothing is fetched.
 intersphinx_mapping = nnguide_docs.offline_intersphinx_mapping(HERE / "_build" / "inventories")
 intersphinx_timeout = 1
+
+# -- Hosting -----------------------------------------------------------------------------
+# The one place the site's address is set. Each language is its own Read the Docs project,
+# served at <site>/<slug>/<version>/ (en/, zh-cn/); canonical links, hreflang, Open Graph
+# and each language's sitemap.xml are derived from it (nnguide_docs.language_root).
+nnguide_site_url = "https://nnguide.readthedocs.io/"
+# The custom 404 page is docs/404.md; sphinx-notfound-page makes its links absolute
+# (/en/ here, /en/<version>/ on Read the Docs), so it works at any depth.
+notfound_pagename = nnguide_docs.NOT_FOUND
+# Math renders as MathML, which browsers draw natively: no MathJax, no CDN request.
+html_math_renderer = "mathml"
 
 # -- MyST and myst-nb: executed pages ----------------------------------------------------
 myst_enable_extensions = ["colon_fence", "deflist", "dollarmath", "fieldlist"]
@@ -138,6 +151,9 @@ html_theme_options = {
     "icon_links": [],
 }
 html_context = {
+    # The theme's colour mode before the reader picks one; without it the theme's script
+    # logs "Got invalid theme mode" on a first visit.
+    "default_mode": "auto",
     "build_torch": INFO.torch,
     "build_python": INFO.python,
     "build_nnguide": INFO.nnguide,

@@ -22,7 +22,16 @@ def root() -> Path:
 
 def copy_docs(destination: Path) -> Path:
     """A copy of docs/ without build products, to build with the real configuration."""
-    ignore = shutil.ignore_patterns("_build", "auto_examples", "*.mo")
+    generated = shutil.ignore_patterns("*.mo")
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        # The build and the generated gallery at the top of docs/ only: the gallery's
+        # catalogs in locales/.../auto_examples/ are sources and must come along.
+        skipped = set(generated(folder, names))
+        if Path(folder) == DOCS:
+            skipped |= {"_build", "auto_examples"} & set(names)
+        return skipped
+
     return Path(shutil.copytree(DOCS, destination, ignore=ignore))
 
 

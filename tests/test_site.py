@@ -16,9 +16,17 @@ from pathlib import Path
 
 import pytest
 from conftest import DOCS, EXAMPLES, copy_docs, sphinx_html
+from nnguide_docs import NOT_FOUND, language_root
+from site_checks import BUDGET, page_weight, third_party_loads
 
 LANGUAGES = {"en": "en", "zh_CN": "zh-CN"}
 SEARCH_DICT = DOCS / "locales" / "zh_CN" / "search_dict.txt"
+SITE_URL = re.search(r'nnguide_site_url = "([^"]+)"', (DOCS / "conf.py").read_text())[1]
+
+
+def hosted(language: str) -> str:
+    """Where Read the Docs serves ``language`` (the absolute URLs the pages announce)."""
+    return language_root(SITE_URL, language)
 
 
 @dataclass
@@ -87,7 +95,10 @@ def parse(page: Path) -> Links:
 
 def pages(site: Site, language: str) -> list[Path]:
     root = site.html / language
-    return sorted(p for p in root.rglob("*.html") if "_static" not in p.parts)
+    skip = {"_static", "_downloads", "_images"}
+    return sorted(
+        p for p in root.rglob("*.html") if not skip & set(p.parts) and p.stem != NOT_FOUND
+    )
 
 
 @pytest.mark.parametrize(("language", "other"), [("en", "zh_CN"), ("zh_CN", "en")])
@@ -106,10 +117,10 @@ def test_switcher_lands_on_the_same_page(site: Site, language: str, other: str):
         assert target == (site.html / other / relative).resolve(), f"{page} -> {href}"
         assert target.exists(), f"{page} -> {href}"
         tags = {a["hreflang"]: a["href"] for a in links.alternates}
-        assert set(tags) == set(LANGUAGES.values()), page
+        assert set(tags) == {*LANGUAGES.values(), "x-default"}, page
         for tag_language, tag in LANGUAGES.items():
-            resolved = (page.parent / tags[tag]).resolve()
-            assert resolved == (site.html / tag_language / relative).resolve()
+            assert tags[tag] == hosted(tag_language) + relative.as_posix(), page
+        assert tags["x-default"] == tags["en"], page
         checked += 1
     assert checked >= 5
 
@@ -191,3 +202,89 @@ def test_root_index_sends_readers_on_without_javascript():
     assert '<noscript><meta http-equiv="refresh" content="0; url=en/index.html">' in root
     for folder in LANGUAGES:
         assert f'href="{folder}/index.html"' in root
+
+
+class Head(HTMLParser):
+    """The <head> facts a host and a search engine read: meta, canonical, icon."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.meta: dict[str, str] = {}
+        self.links: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "meta" and ("property" in a or "name" in a):
+            self.meta.setdefault(a.get("property") or a["name"], a.get("content", ""))
+        elif tag == "link" and a.get("rel") in {"canonical", "icon"}:
+            self.links[a["rel"]] = a["href"]
+
+
+def head(page: Path) -> Head:
+    parsed = Head()
+    parsed.feed(page.read_text(encoding="utf-8"))
+    return parsed
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_sitemap_lists_every_page_with_its_twin(site: Site, language: str):
+    root = site.html / language
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    from xml.etree import ElementTree
+
+    urls = ElementTree.parse(root / "sitemap.xml").getroot().findall("s:url", ns)
+    locs = {url.find("s:loc", ns).text for url in urls}
+    expected = {
+        hosted(language) + page.relative_to(root).as_posix()
+        for page in pages(site, language)
+        if page.stem not in {"search", "genindex", "py-modindex"}
+    }
+    assert locs == expected
+    for url in urls:
+        twins = {link.get("hreflang") for link in url.findall("x:link", ns)}
+        assert twins == set(LANGUAGES.values())
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_has_open_graph_a_description_and_the_favicon(site: Site, language: str):
+    root = site.html / language
+    for page in pages(site, language):
+        facts = head(page)
+        url = hosted(language) + page.relative_to(root).as_posix()
+        assert facts.links["canonical"] == url, page
+        assert facts.meta["og:url"] == url, page
+        assert facts.meta["og:title"] and facts.meta["og:type"] == "website", page
+        assert facts.meta["og:description"] == facts.meta["description"], page
+        # Translated, not the English text.
+        if language == "zh_CN":
+            assert re.search(r"[\u4e00-\u9fff]", facts.meta["description"]), page
+        assert (page.parent / facts.links["icon"]).resolve().is_file(), page
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_404_page_is_translated_and_links_from_the_root(site: Site, language: str):
+    page = site.html / language / f"{NOT_FOUND}.html"
+    text = page.read_text(encoding="utf-8")
+    assert parse(page).html_lang == LANGUAGES[language]
+    hrefs = re.findall(r'(?:href|src)="([^"]+)"', text)
+    relative = [h for h in hrefs if not h.startswith(("/", "#", "http://", "https://"))]
+    assert not relative, relative
+    for href in hrefs:
+        if href.startswith("/"):
+            assert (site.html / href.split("?")[0].split("#")[0].lstrip("/")).is_file(), href
+    english = (site.html / "en" / f"{NOT_FOUND}.html").read_text(encoding="utf-8")
+    assert ("Page not found" in text) == (language == "en")
+    assert len(text) > len(english) // 2
+
+
+def test_nothing_loads_from_another_host(site: Site):
+    assert third_party_loads(site.html) == {}
+
+
+def test_every_page_weighs_under_the_budget(site: Site):
+    for language in LANGUAGES:
+        for page in pages(site, language):
+            # As a reader downloads it: text gzip-compressed, as every host serves it.
+            weight, missing = page_weight(page, site.html, served=True)
+            assert not missing, (page, missing)
+            assert weight < BUDGET, f"{page}: {weight} bytes"

@@ -3,6 +3,7 @@
     python docs/_ext/build_site.py [--language en|zh_CN ...] [--no-gate]
     python docs/_ext/build_site.py --update-catalogs    # nox -s i18n
     python docs/_ext/build_site.py --doctest            # nox -s doctest
+    python docs/_ext/build_site.py --readthedocs        # .readthedocs.yaml
 
 ``nox -s docs`` and ``nox -s bench`` run this, so what the benchmark times is what a
 person runs. One process means torch, Sphinx and the extensions are imported once for
@@ -22,6 +23,7 @@ Steps, each stopping the build on failure:
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -102,7 +104,15 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="run the docs' doctests (Sphinx's doctest builder) instead",
     )
+    parser.add_argument(
+        "--readthedocs",
+        action="store_true",
+        help="on Read the Docs: build the language of this project (READTHEDOCS_LANGUAGE) "
+        "into $READTHEDOCS_OUTPUT/html",
+    )
     args = parser.parse_args(argv)
+    if args.readthedocs:
+        return readthedocs()
     if args.doctest:
         # No page or example needs to run for the doctest builder.
         sphinx("doctest", "en", "--define", "nb_execution_mode=off", "--define", "plot_gallery=0")
@@ -122,6 +132,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{language}: open {out / 'index.html'}")
     shutil.copyfile(DOCS / "_root" / "index.html", BUILD / "html" / "index.html")
     print(f"all languages: open {BUILD / 'html' / 'index.html'}")
+    return 0
+
+
+def readthedocs() -> int:
+    """One Read the Docs project per language: build this project's, where RTD serves it."""
+    from nnguide_docs import language_from_rtd
+
+    language = language_from_rtd(os.environ["READTHEDOCS_LANGUAGE"])
+    if language != LANGUAGES[0]:
+        catalogs("check", [language])
+    out = sphinx("html", language)
+    shutil.copytree(out, Path(os.environ["READTHEDOCS_OUTPUT"]) / "html", dirs_exist_ok=True)
     return 0
 
 

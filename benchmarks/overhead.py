@@ -1,8 +1,9 @@
 """Time eager against torch.compile for one MLP written with torch.nn and with torch.nn.functional.
 
-The performance page times eager calls while the site is built. Compiling takes minutes, too
-long for a build, so this script measures it separately and writes a JSON file that the page
-renders with the device, versions, thread count, sizes and date it was measured with.
+The performance page times eager calls while the site is built. Compiling takes seconds for
+each style, size and workload, and the whole script takes minutes, too long for a build, so
+this script measures it separately and writes a JSON file that the page renders with the
+device, versions, thread count, sizes and date it was measured with.
 
     python benchmarks/overhead.py                    # CPU: writes docs/data/overhead_cpu.json
     python benchmarks/overhead.py --device cuda      # GPU: writes docs/data/overhead_gpu.json

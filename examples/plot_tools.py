@@ -113,8 +113,9 @@ print(f"relu: {tuple(relu_f.shape)}, pool: {tuple(pool_f.shape)}")
 # %%
 # The captured maps
 # -----------------
-# The first channel (vertical edges) after each step. An empty panel is a step written
-# as a function: there was no Module, so there is no hook and no captured map.
+# The first channel (vertical edges) after each step. A panel that shows only the call
+# is a step written as a function: there was no Module, so there is no hook and no
+# captured map.
 
 steps = {"conv": "self.conv(x)", "relu": "F.relu(x)", "pool": "F.max_pool2d(x, 2)"}
 fig, axes = plt.subplots(2, 4, figsize=(8, 4.4), layout="constrained")

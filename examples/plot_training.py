@@ -121,7 +121,7 @@ print(f"functional: first {functional_losses[0]:.4f}  last {functional_losses[-1
 assert functional_losses == module_losses
 for name, weight in model.named_parameters():
     torch.testing.assert_close(params[name], weight, rtol=0, atol=0)
-print("every loss and every weight equal")
+print(functional_losses == module_losses)
 
 # sphinx_gallery_start_ignore
 assert all(not torch.equal(params[name], initial[name]) for name in params)
@@ -133,10 +133,10 @@ assert sum(module_losses[-EPOCHS:]) < sum(module_losses[:EPOCHS])
 
 fig, ax = plt.subplots(figsize=(6.5, 3.2), layout="constrained")
 steps = range(1, len(module_losses) + 1)
-ax.plot(steps, module_losses, linewidth=5, alpha=0.4, label="nn.Module")
-ax.plot(steps, functional_losses, "k--", linewidth=1.2, label="functional")
+ax.plot(steps, module_losses, linewidth=5, alpha=0.4, label="MLP")
+ax.plot(steps, functional_losses, "k--", linewidth=1.2, label="mlp_functional")
 ax.set_xlabel("optimizer.step()")
-ax.set_ylabel("loss")
+ax.set_ylabel("loss.item()")
 ax.legend()
 plt.show()
 

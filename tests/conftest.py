@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -56,3 +58,28 @@ def sphinx_html(source: Path, out: Path, *options: str) -> tuple[int, str]:
         timeout=900,
     )
     return result.returncode, result.stdout + result.stderr
+
+
+def script_definitions(script: Path, names: tuple[str, ...]) -> dict[str, Any]:
+    """The top-level classes and functions ``names`` of a gallery script, and nothing else.
+
+    Only the script's imports (matplotlib's aside) and those definitions are executed, from
+    its syntax tree: no figure is drawn and none of its other code runs. A name the script
+    does not define is missing from the result.
+    """
+    tree = ast.parse(script.read_text(encoding="utf-8"), filename=str(script))
+    keep: list[ast.stmt] = []
+    for node in tree.body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            modules = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+            )
+            if not any(module.split(".")[0] == "matplotlib" for module in modules):
+                keep.append(node)
+        elif isinstance(node, ast.ClassDef | ast.FunctionDef) and node.name in names:
+            keep.append(node)
+    namespace: dict[str, Any] = {"__name__": script.stem}
+    exec(compile(ast.Module(body=keep, type_ignores=[]), str(script), "exec"), namespace)
+    return {name: namespace[name] for name in names if name in namespace}

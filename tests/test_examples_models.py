@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import torch
-from conftest import EXAMPLES
+from conftest import EXAMPLES, script_definitions
 from torch import nn
 from torch.testing import assert_close
 
@@ -30,26 +30,10 @@ CONFIGS = {
 
 
 def load_script_class() -> type[nn.Module]:
-    """Execute the script's torch and standard-library imports and its model class only."""
-    tree = ast.parse(SCRIPT.read_text(encoding="utf-8"), filename=str(SCRIPT))
-    keep: list[ast.stmt] = []
-    for node in tree.body:
-        if isinstance(node, ast.Import | ast.ImportFrom):
-            modules = (
-                [alias.name for alias in node.names]
-                if isinstance(node, ast.Import)
-                else [node.module or ""]
-            )
-            if not any(module.split(".")[0] == "matplotlib" for module in modules):
-                keep.append(node)
-        elif isinstance(node, ast.ClassDef) and node.name == CLASS_NAME:
-            keep.append(node)
-    assert any(isinstance(node, ast.ClassDef) for node in keep), (
-        f"{SCRIPT.name} defines no top-level class {CLASS_NAME}"
-    )
-    namespace: dict[str, Any] = {"__name__": "plot_corrected_cnn"}
-    exec(compile(ast.Module(body=keep, type_ignores=[]), str(SCRIPT), "exec"), namespace)
-    return namespace[CLASS_NAME]
+    """The script's model class, executed with the script's imports only."""
+    found = script_definitions(SCRIPT, (CLASS_NAME,))
+    assert CLASS_NAME in found, f"{SCRIPT.name} defines no top-level class {CLASS_NAME}"
+    return found[CLASS_NAME]
 
 
 @pytest.fixture(scope="module")

@@ -7,12 +7,11 @@ executed here (taken from the script's syntax tree), so nothing is trained or dr
 
 from __future__ import annotations
 
-import ast
 from typing import Any
 
 import pytest
 import torch
-from conftest import EXAMPLES
+from conftest import EXAMPLES, script_definitions
 from torch import nn
 from torch.testing import assert_close
 
@@ -29,23 +28,8 @@ CONFIGS = {
 
 
 def load_script_definitions() -> dict[str, Any]:
-    """Execute the script's torch imports and its two model definitions only."""
-    tree = ast.parse(SCRIPT.read_text(encoding="utf-8"), filename=str(SCRIPT))
-    keep: list[ast.stmt] = []
-    for node in tree.body:
-        if isinstance(node, ast.Import | ast.ImportFrom):
-            modules = (
-                [alias.name for alias in node.names]
-                if isinstance(node, ast.Import)
-                else [node.module or ""]
-            )
-            if all(module.split(".")[0] == "torch" for module in modules):
-                keep.append(node)
-        elif isinstance(node, ast.ClassDef | ast.FunctionDef) and node.name in NAMES:
-            keep.append(node)
-    namespace: dict[str, Any] = {"__name__": "plot_training"}
-    exec(compile(ast.Module(body=keep, type_ignores=[]), str(SCRIPT), "exec"), namespace)
-    return {name: namespace[name] for name in NAMES if name in namespace}
+    """The script's two model definitions, executed with the script's imports only."""
+    return script_definitions(SCRIPT, NAMES)
 
 
 @pytest.fixture(scope="module")

@@ -114,7 +114,13 @@ def accumulate(op: str, device: str) -> torch.Tensor:
 
 
 def candidate_ops(device: str) -> dict[str, Callable[[], object]]:
-    """Operations that torch's documentation lists as nondeterministic somewhere."""
+    """Operations that torch's documentation lists as nondeterministic somewhere.
+
+    The docstring of ``torch.use_deterministic_algorithms`` says which of them raise on
+    CUDA; a GPU run reported in this project's issue 11 saw three rows disagree with it
+    (bilinear ``interpolate`` backward and ``cumsum`` ran, ``max_pool3d`` backward
+    raised), so each is run rather than taken from the list.
+    """
 
     def tensor(*shape: int, grad: bool = False) -> torch.Tensor:
         generator = torch.Generator().manual_seed(0)
@@ -149,6 +155,15 @@ def candidate_ops(device: str) -> dict[str, Callable[[], object]]:
         ),
         "F.interpolate(bilinear) backward": lambda: backward(
             F.interpolate(tensor(1, 2, 4, 4, grad=True), scale_factor=2, mode="bilinear")
+        ),
+        "F.max_pool3d backward": lambda: backward(
+            F.max_pool3d(tensor(1, 2, 4, 4, 4, grad=True), kernel_size=2)
+        ),
+        "F.avg_pool3d backward": lambda: backward(
+            F.avg_pool3d(tensor(1, 2, 4, 4, 4, grad=True), kernel_size=2)
+        ),
+        "F.adaptive_max_pool2d backward": lambda: backward(
+            F.adaptive_max_pool2d(tensor(1, 2, 7, 7, grad=True), 3)
         ),
         "F.grid_sample backward": lambda: backward(
             F.grid_sample(tensor(1, 2, 4, 4, grad=True), tensor(1, 3, 3, 2).tanh())
@@ -372,6 +387,15 @@ def measure(device: str) -> list[dict[str, object]]:
     return facts
 
 
+def cublas_check_in_library() -> bool:
+    """Whether libtorch_cpu.so holds the CUBLAS_WORKSPACE_CONFIG check's message."""
+    import mmap
+
+    library = Path(torch.__file__).parent / "lib" / "libtorch_cpu.so"
+    with library.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return data.find(b"it uses CuBLAS and you have CUDA >= 10.2") != -1
+
+
 def provenance(device: str) -> dict[str, object]:
     return {
         "device": torch.cuda.get_device_name(0) if device == "cuda" else "cpu (dry run)",
@@ -382,6 +406,9 @@ def provenance(device: str) -> dict[str, object]:
         "platform": platform.platform(),
         "date": dt.datetime.now(dt.timezone.utc).date().isoformat(),
         "script": "benchmarks/gpu_determinism.py",
+        # Whether this torch's library still holds the CUBLAS_WORKSPACE_CONFIG check
+        # (benchmarks/cublas_check.py tells it the same way, per release).
+        "cublas_workspace_check_in_library": cublas_check_in_library(),
     }
 
 

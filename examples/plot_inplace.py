@@ -2,11 +2,12 @@
 In-place operations
 ===================
 
-``x.add_(1)``, ``x.relu_()`` and ``inplace=True`` write into the tensor they are given:
+``x.add_(1)`` and ``F.relu(x, inplace=True)`` write into the tensor they are given:
 same storage, version counter plus one. The script plots ``x._version`` over a sequence
-of operations, raises the two errors autograd has for in-place changes (a leaf that
-requires grad; a tensor saved for backward) and runs the safe cases: an optimizer step
-under ``torch.no_grad()``, and ``nn.ReLU(inplace=True)`` after ``nn.Linear``.
+of operations, raises the errors autograd has for in-place changes (a leaf that requires
+grad, or a view of one, refused at the call; a tensor saved for backward, found by
+``backward()``) and runs the safe cases: an optimizer step under ``torch.no_grad()``,
+and ``nn.ReLU(inplace=True)`` after ``nn.Linear``.
 """
 
 # %%
@@ -14,6 +15,7 @@ under ``torch.no_grad()``, and ``nn.ReLU(inplace=True)`` after ``nn.Linear``.
 # -----
 # A fixed seed makes every printed number the same on every run.
 
+import inspect
 import re
 
 import matplotlib.pyplot as plt
@@ -73,16 +75,24 @@ plt.show()
 # Error: a leaf that requires grad
 # --------------------------------
 # A parameter is a leaf tensor. Changing it in place while autograd records would
-# change the value gradients are taken with respect to, so torch refuses at once.
+# change the value gradients are taken with respect to, so torch refuses at once. The
+# check is made at the call, not by the version counter: ``w._version`` stays 0. A
+# view of the leaf, such as ``w[0]``, is refused in the same way.
 
 w = torch.randn(3, requires_grad=True)
-try:
-    w.add_(1)
-except RuntimeError as error:
-    assert "a leaf Variable that requires grad" in str(error)
-    print(f"w.add_(1): {error}")
-else:
-    raise AssertionError("expected RuntimeError")
+calls = {
+    "w.add_(1)": (lambda: w.add_(1), "a leaf Variable that requires grad"),
+    "w[0].add_(1)": (lambda: w[0].add_(1), "a view of a leaf Variable that requires grad"),
+}
+for code, (call, expected) in calls.items():
+    try:
+        call()
+    except RuntimeError as error:
+        assert str(error).startswith(expected)
+        print(f"{code}: {error}")
+    else:
+        raise AssertionError("expected RuntimeError")
+assert w._version == 0
 
 # %%
 # Error: a saved tensor changed before backward
@@ -129,7 +139,8 @@ else:
 # Safe: under torch.no_grad(), as optimizers do
 # ---------------------------------------------
 # With recording switched off, an in-place update of a leaf is allowed. A hand-written
-# gradient step equals ``torch.optim.SGD``'s, bit for bit, and both keep the storage.
+# gradient step written as SGD's source writes it, ``param.add_(grad, alpha=-lr)``,
+# equals ``torch.optim.SGD``'s bit for bit, and both keep the storage.
 
 inputs, targets = torch.randn(8, 3), torch.randn(8)
 lr = 0.1
@@ -140,11 +151,15 @@ for w in (w_hand, w_sgd):
 
 ptr_hand, ptr_sgd = w_hand.data_ptr(), w_sgd.data_ptr()
 with torch.no_grad():
-    w_hand.sub_(lr * w_hand.grad)
+    w_hand.add_(w_hand.grad, alpha=-lr)
 torch.optim.SGD([w_sgd], lr=lr).step()
 
 torch.testing.assert_close(w_hand, w_sgd, rtol=0, atol=0)
 assert w_hand.data_ptr() == ptr_hand and w_sgd.data_ptr() == ptr_sgd
+# sphinx_gallery_start_ignore
+sgd_source = inspect.getsource(inspect.getmodule(torch.optim.SGD))
+assert "param.add_(grad, alpha=-lr)" in sgd_source
+# sphinx_gallery_end_ignore
 print(f"by hand: {w_hand.detach().numpy().round(4)}")
 print(f"SGD:     {w_sgd.detach().numpy().round(4)}")
 

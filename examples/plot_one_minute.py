@@ -26,6 +26,7 @@ torch.manual_seed(0)
 # ``F.relu`` returns: ``rtol=0, atol=0`` asks for identical values.
 
 x = torch.linspace(-3, 3, steps=61)
+assert list(nn.ReLU().parameters()) == []
 relu_module = nn.ReLU()(x)
 relu_function = F.relu(x)
 torch.testing.assert_close(relu_module, relu_function, rtol=0, atol=0)
@@ -40,6 +41,8 @@ print(f"ReLU: largest difference {difference:.1f}")
 
 images = torch.randn(2, 3, 16, 16)
 conv = nn.Conv2d(3, 4, kernel_size=3, padding=1)
+assert [name for name, _ in conv.named_parameters()] == ["weight", "bias"]
+assert conv.padding == (1, 1)
 conv_module = conv(images)
 conv_function = F.conv2d(images, conv.weight, conv.bias, padding=1)
 torch.testing.assert_close(conv_module, conv_function, rtol=0, atol=0)

@@ -132,9 +132,9 @@ plt.show()
 # What the seeds do not cover
 # ---------------------------
 # Seeds fix the random numbers, not the order in which a kernel adds floating-point
-# numbers, and that order alone changes the result. Some kernels, mostly on GPUs, add in
-# a run-dependent order; :doc:`/reproducibility` shows
-# ``torch.use_deterministic_algorithms(True)`` and cuDNN's flags, which deal with them.
+# numbers, and that order alone changes the result. PyTorch's documentation lists kernels,
+# most of them on GPUs, that add in a run-dependent order; :doc:`/reproducibility` shows
+# ``torch.use_deterministic_algorithms(True)``, which makes them deterministic or raise.
 
 a, b, c = torch.tensor(1e8), torch.tensor(-1e8), torch.tensor(0.1)
 left, right = (a + b) + c, a + (b + c)

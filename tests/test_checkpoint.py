@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import collections
+import io
 import re
+import warnings
 from pathlib import Path
 
 import pytest
@@ -155,3 +158,86 @@ def test_missing_folder_on_save_names_the_path(model: SmallCNN, tmp_path: Path) 
     with pytest.raises(FileNotFoundError, match=re.escape(str(tmp_path / "nowhere"))):
         save_state_dict(model, tmp_path / "nowhere" / "model.pt")
     assert list(tmp_path.iterdir()) == []
+
+
+class WithExtraState(nn.Linear):
+    """A Linear whose state_dict() also holds a non-tensor, from get_extra_state."""
+
+    def get_extra_state(self) -> dict[str, int]:
+        return {"version": 2}
+
+    def set_extra_state(self, state: object) -> None:
+        pass
+
+
+def test_module_with_non_tensor_extra_state_is_refused(tmp_path: Path) -> None:
+    model = WithExtraState(2, 2)
+    assert model.state_dict()["_extra_state"] == {"version": 2}
+    with pytest.raises(
+        NotAStateDictError,
+        match=r"got an nn.Module \(WithExtraState\) whose .*'_extra_state': dict",
+    ):
+        save_state_dict(model, tmp_path / "x.pt")
+    assert list(tmp_path.iterdir()) == []
+
+
+RAN: list[str] = []
+
+
+def _record_run() -> list[str]:
+    RAN.append("ran")
+    return RAN
+
+
+class Payload:
+    """Unpickling this object calls _record_run: code stored in the file."""
+
+    def __reduce__(self) -> tuple[object, tuple[()]]:
+        return (_record_run, ())
+
+
+def test_code_stored_in_the_file_does_not_run(tmp_path: Path) -> None:
+    path = tmp_path / "payload.pt"
+    torch.save({"weight": torch.ones(1), "payload": Payload()}, path)
+    RAN.clear()
+    with pytest.raises(PickledObjectError, match=r"refused \S*_record_run"):
+        load_state_dict(path)
+    assert RAN == []
+    torch.load(path, weights_only=False)  # the unsafe loader does run it
+    assert RAN == ["ran"]
+
+
+def test_a_failed_save_keeps_the_earlier_file_and_no_temporary(
+    model: SmallCNN, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = save_state_dict(model, tmp_path / "model.pt")
+    before = path.read_bytes()
+
+    def failing_save(obj: object, file: io.BufferedWriter) -> None:
+        file.write(b"half a checkpoint")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(torch, "save", failing_save)
+    with pytest.raises(KeyboardInterrupt):
+        save_state_dict(model, path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["model.pt"]
+
+
+def test_loaded_state_dict_keeps_its_metadata(model: SmallCNN, tmp_path: Path) -> None:
+    state = load_state_dict(save_state_dict(model, tmp_path / "model.pt"))
+    assert type(state) is collections.OrderedDict
+    assert state._metadata == model.state_dict()._metadata  # type: ignore[attr-defined]
+
+
+def test_load_state_dict_copies_unless_assign(tmp_path: Path) -> None:
+    """The docstring: the model's tensors keep their device; assign=True takes the loaded ones."""
+    state = load_state_dict(save_state_dict(nn.Linear(4, 2), tmp_path / "model.pt"))
+    model = nn.Linear(4, 2, device="meta")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # copying into a meta tensor is a no-op, and warns
+        model.load_state_dict(state)
+    assert model.weight.device.type == "meta"
+    model.load_state_dict(state, assign=True)
+    assert model.weight.device.type == "cpu"
+    assert model.weight.data_ptr() == state["weight"].data_ptr()

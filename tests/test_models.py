@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -227,3 +228,36 @@ def test_shapes_through_lists_every_layer_without_side_effects() -> None:
     assert model.training
     assert_same_tensors(dict(model.named_buffers()), before)
     assert not model.conv._forward_hooks
+    model.eval()
+    shapes_through(model, x)
+    assert not model.training
+
+
+def test_shapes_through_gives_every_submodule_its_own_flag_back() -> None:
+    model = SmallCNN(channels=4).train()
+    model.dropout.eval()
+    before = {name: module.training for name, module in model.named_modules()}
+    shapes_through(model, torch.randn(2, 3, 8, 8))
+    assert {name: module.training for name, module in model.named_modules()} == before
+    assert model.training and not model.dropout.training
+
+
+def test_conv2d_has_no_default_kernel_size() -> None:
+    """SmallCNN's docstring: the broken version's Conv2d lacks its required kernel_size."""
+    with pytest.raises(TypeError, match=r"missing 1 required positional argument: 'kernel_size'"):
+        nn.Conv2d(3, 64)  # type: ignore[call-arg]
+
+
+def test_functional_defaults_match_the_modules() -> None:
+    """The keyword defaults of the functions are the Modules' defaults."""
+    bn = nn.BatchNorm2d(4)
+    model = SmallCNN()
+    cnn = inspect.signature(cnn_functional).parameters
+    assert cnn["momentum"].default == bn.momentum == 0.1
+    assert cnn["eps"].default == bn.eps == 1e-5
+    assert (
+        cnn["output_size"].default == inspect.signature(SmallCNN).parameters["output_size"].default
+    )
+    assert model.avgpool.output_size == cnn["output_size"].default
+    assert cnn["p"].default == model.dropout.p
+    assert inspect.signature(mlp_functional).parameters["p"].default == MLP(2, 2, 2).dropout.p

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import inspect
+import sys
 import warnings
 from collections import Counter
 from typing import Any
@@ -14,7 +16,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.overrides import TorchFunctionMode
 
-from nnguide.functional_form import verification_cases
+from nnguide.functional_form import functional_form, verification_cases
 from nnguide.registry import (
     Entry,
     Unmapped,
@@ -204,3 +206,77 @@ def test_nontrivial_aliases_compute_the_same() -> None:
     y = x.clone()
     F.relu_(y)
     assert torch.equal(y, nn.ReLU()(x))
+
+
+def test_a_module_unknown_to_the_registry_is_unclassified(monkeypatch: pytest.MonkeyPatch) -> None:
+    registry_module = sys.modules["nnguide.registry"]  # nnguide.registry is the function
+    monkeypatch.delitem(registry_module._SPECS, "ReLU")
+    e = entry("ReLU")
+    assert (e.counterpart, e.reason) == (None, Unmapped.UNCLASSIFIED)
+
+
+def _of(reason: Unmapped) -> list[Entry]:
+    return [e for e in ENTRIES if e.reason is reason]
+
+
+def test_each_unmapped_reason_holds() -> None:
+    """What each Unmapped value says, checked on the modules that have it."""
+    for e in _of(Unmapped.BASE_CLASS):
+        assert e.module_class.forward is nn.Module.forward, e.module  # unimplemented
+    with pytest.raises(NotImplementedError):
+        nn.Module()(torch.ones(1))
+    for e in _of(Unmapped.CONTAINER):
+        if e.module != "Sequential":  # Sequential's forward only calls its modules
+            assert e.module_class.forward is nn.Module.forward, e.module
+    assert "for module in self:" in inspect.getsource(nn.Sequential.forward)
+    for e in _of(Unmapped.RNN_INTERNAL):
+        assert "_VF." in inspect.getsource(e.module_class.forward), e.module
+    assert not [f for f in public_functions() if any(k in f for k in ("rnn", "lstm", "gru"))]
+    for e in _of(Unmapped.PRIVATE_FUNCTION):
+        assert ".apply(" in inspect.getsource(e.module_class.forward), e.module
+    x = torch.randn(3)
+    for e in _of(Unmapped.IDENTITY):
+        assert e.module_class()(x) is x, e.module
+
+
+def test_the_notes_on_unmapped_modules_hold() -> None:
+    with pytest.warns(FutureWarning, match="deprecated"):
+        nn.Container()
+    assert not hasattr(nn, "DistributedDataParallel")
+    assert isinstance(torch.nn.parallel.DistributedDataParallel, type)
+    for name in ("rnn_tanh", "rnn_relu", "lstm", "gru"):
+        assert not getattr(torch, name).__doc__, name
+    source = inspect.getsource(nn.TransformerEncoderLayer.forward)
+    assert "torch._transformer_encoder_layer_fwd" in source
+    x = torch.randn(2, 6, 5, 5, dtype=torch.float64)
+    lrn = nn.CrossMapLRN2d(3)
+    expected = F.local_response_norm(x, 3, lrn.alpha, lrn.beta, lrn.k)
+    assert not torch.equal(lrn(x), expected)
+    torch.testing.assert_close(lrn(x), expected, rtol=0, atol=1e-2)
+
+
+def test_multihead_attention_fast_path_is_the_fused_kernel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tolerance's reason: the fast-path case runs torch._native_multi_head_attention."""
+    fused = torch._native_multi_head_attention
+    calls: list[int] = []
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return fused(*args, **kwargs)
+
+    monkeypatch.setattr(torch, "_native_multi_head_attention", recording)
+    for case in verification_cases("MultiheadAttention"):
+        module, args, kwargs = case.build(torch.float64)
+        module.eval()
+        calls.clear()
+        with torch.no_grad() if case.no_grad else contextlib.nullcontext():
+            module(*args, **kwargs)
+        assert bool(calls) == case.fast_path, case.id
+        if case.fast_path:  # with grad enabled (and parameters requiring it), not taken
+            calls.clear()
+            module(*args, **kwargs)
+            assert not calls, case.id
+            with torch.no_grad():  # and the fused kernel rounds differently
+                fused_out, _ = module(*args, **kwargs)
+                form_out, _ = functional_form(module)(*args, **kwargs)
+            assert not torch.equal(fused_out, form_out), case.id

@@ -5,19 +5,29 @@
 
 from __future__ import annotations
 
+import json
+import mmap
 import os
 import random
 import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
-from nnguide.seeding import seed_everything, seed_worker, seeded_generator
+from nnguide.seeding import (
+    CUBLAS_CHECK_REMOVED_IN,
+    seed_everything,
+    seed_worker,
+    seeded_generator,
+    torch_checks_cublas_workspace,
+)
 
+DATA = Path(__file__).resolve().parents[1] / "docs" / "data"
 # Two epochs of Adam steps on the MLP with generated data. The Dataset adds noise drawn from
 # Python's, NumPy's and torch's generators inside two DataLoader workers, and the loader
 # shuffles, so every source of randomness the seeding helpers cover takes part. For each
@@ -252,11 +262,13 @@ def test_seed_worker_derives_from_torch_initial_seed() -> None:
 def test_on_cuda_cublas_workspace_is_set_unless_already_set(
     monkeypatch: pytest.MonkeyPatch, preset: str | None
 ) -> None:
-    # No GPU is needed: the CUDA branch is driven through torch.cuda's two entry points.
+    # No GPU is needed: the CUDA branch is driven through torch.cuda's two entry points,
+    # and a release that still checks the variable through torch.__version__.
     # torch.manual_seed itself seeds every GPU through torch.cuda.manual_seed_all.
     seeded: list[int] = []
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     monkeypatch.setattr(torch.cuda, "manual_seed_all", seeded.append)
+    monkeypatch.setattr(torch, "__version__", "2.9.1+cu128")
     if preset is None:
         monkeypatch.delenv("CUBLAS_WORKSPACE_CONFIG", raising=False)
     else:
@@ -269,3 +281,63 @@ def test_on_cuda_cublas_workspace_is_set_unless_already_set(
     assert os.environ["CUBLAS_WORKSPACE_CONFIG"] == expected
     assert seed_everything(3, deterministic=False)["cuda"] is True
     assert os.environ["CUBLAS_WORKSPACE_CONFIG"] == expected
+
+
+@pytest.mark.usefixtures("restore_global_state")
+@pytest.mark.parametrize("version", ["2.10.0", "2.13.0+cpu", "2.15.0"])
+def test_on_cuda_a_torch_without_the_check_leaves_the_variable_alone(
+    monkeypatch: pytest.MonkeyPatch, version: str
+) -> None:
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "manual_seed_all", lambda seed: None)
+    monkeypatch.setattr(torch, "__version__", version)
+    monkeypatch.delenv("CUBLAS_WORKSPACE_CONFIG", raising=False)
+    settings = seed_everything(3)
+    assert settings["CUBLAS_WORKSPACE_CONFIG"] is None
+    assert "CUBLAS_WORKSPACE_CONFIG" not in os.environ
+
+
+@pytest.mark.parametrize(
+    ("version", "checks"),
+    [
+        ("2.6.0", True),
+        ("2.9.1+cu128", True),
+        ("2.10.0a0+git5c1d7e2", True),
+        ("2.10.0rc3", True),
+        ("2.10.0", False),
+        ("2.10.0+cpu", False),
+        ("2.13.0", False),
+        ("3.0.0", False),
+    ],
+)
+def test_torch_checks_cublas_workspace_by_release(version: str, checks: bool) -> None:
+    assert torch_checks_cublas_workspace(version) is checks
+
+
+@pytest.mark.parametrize("version", ["", "latest", "two.ten"])
+def test_torch_checks_cublas_workspace_rejects_what_is_not_a_version(version: str) -> None:
+    with pytest.raises(ValueError, match=rf"expected a torch version string .*, got '{version}'"):
+        torch_checks_cublas_workspace(version)
+
+
+def test_the_release_threshold_agrees_with_the_recorded_wheel_scan() -> None:
+    """docs/data/cublas_check.json (benchmarks/cublas_check.py) agrees with the threshold."""
+    record = json.loads((DATA / "cublas_check.json").read_text(encoding="utf-8"))
+    releases = record["releases"]
+    assert not [r for r in releases if "error" in r]
+    for release in releases:
+        assert release["checks_cublas_workspace"] == torch_checks_cublas_workspace(
+            release["version"]
+        ), release["version"]
+    versions = [tuple(int(p) for p in r["version"].split(".")[:2]) for r in releases]
+    assert CUBLAS_CHECK_REMOVED_IN in versions
+    assert any(v < CUBLAS_CHECK_REMOVED_IN for v in versions)  # both sides were scanned
+
+
+def test_the_installed_torch_agrees_with_the_threshold() -> None:
+    """The check's message is in the installed libtorch_cpu.so exactly when the threshold says."""
+    message = json.loads((DATA / "cublas_check.json").read_text(encoding="utf-8"))["message"]
+    library = Path(torch.__file__).parent / "lib" / "libtorch_cpu.so"
+    with library.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        found = data.find(message.encode()) != -1
+    assert found == torch_checks_cublas_workspace()

@@ -82,6 +82,15 @@ def test_a_container_comes_before_its_layers_and_counts_no_parameter_twice() -> 
 def test_a_layer_called_twice_has_two_rows_and_an_unused_one_none() -> None:
     rows = summary(Twice(), torch.randn(2, 3))
     assert [row.name for row in rows] == ["fc", "fc"]
+    assert [row.num_params for row in rows] == [3 * 3 + 3] * 2  # counted in both rows
+
+
+def test_a_shared_parameter_is_counted_in_each_submodule() -> None:
+    model = nn.Sequential(nn.Linear(3, 3, bias=False), nn.Linear(3, 3, bias=False))
+    model[1].weight = model[0].weight
+    rows = summary(model, torch.randn(2, 3))
+    assert [row.num_params for row in rows] == [9, 9]
+    assert sum(p.numel() for p in model.parameters()) == 9
 
 
 def test_a_non_tensor_output_has_no_shape() -> None:
@@ -128,6 +137,7 @@ def test_hooks_are_removed_when_forward_raises() -> None:
     with pytest.raises(ValueError, match=r"expected input of shape"):
         summary(model, torch.randn(3, 16, 16))
     assert all(not m._forward_hooks and not m._forward_pre_hooks for m in model.modules())
+    assert all(m.training for m in model.modules())  # the flags are restored too
 
 
 def test_a_model_that_is_not_a_module_is_refused() -> None:

@@ -1,7 +1,8 @@
 """The command line: ``python -m nnguide check`` and ``python -m nnguide table``.
 
-``check`` runs every claim of the guide against the installed torch and exits with status
-1 when one no longer holds; ``table`` prints the module-to-function registry.
+``check`` runs the guide's claims (every one, or those named) against the installed torch
+and exits with status 1 when one no longer holds; ``table`` prints the module-to-function
+registry.
 """
 
 from __future__ import annotations
@@ -203,7 +204,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Returns:
         The exit status: ``0`` on success, ``1`` when a claim fails or the registry is
-        missing. Usage errors exit with status ``2`` through ``SystemExit``, as argparse does.
+        missing, ``2`` when ``check`` is given an unknown claim. Other usage errors exit
+        with status ``2`` through ``SystemExit``, as argparse does.
 
     Examples:
 

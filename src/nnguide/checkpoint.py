@@ -1,8 +1,11 @@
 """Save and load a model's ``state_dict`` safely, with errors that say what went wrong.
 
-A checkpoint here is a ``state_dict``: a mapping from names to tensors. It is loaded with
-``torch.load(..., weights_only=True)``, which rebuilds tensors and plain containers but
-refuses to run the arbitrary code that unpickling a whole model may run.
+A checkpoint here is a ``state_dict`` that holds only tensors: a mapping from names to
+tensors. (A Module's ``state_dict()`` can hold other objects too: ``get_extra_state`` adds
+its result under ``_extra_state``; such a ``state_dict`` is refused.) It is loaded with
+``torch.load(..., weights_only=True)``, whose unpickler, as ``torch.load``'s documentation
+says, loads only tensors, primitive types, dictionaries and the types added with
+``torch.serialization.add_safe_globals``; a file that pickles a whole model is refused.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ PathLike = str | os.PathLike[str]
 
 
 class CheckpointError(ValueError):
-    """A file that exists could not be read as a ``state_dict``."""
+    """An object could not be saved, or a file that exists read, as a ``state_dict``."""
 
 
 class PickledObjectError(CheckpointError):
@@ -69,9 +72,11 @@ def save_state_dict(module_or_state_dict: nn.Module | Mapping[str, Tensor], path
     """Save a Module's ``state_dict`` (or a ``state_dict`` itself) to ``path``.
 
     A Module is never pickled whole: its ``state_dict()`` is saved, which
-    :func:`load_state_dict` can read back without unpickling any code. The file is written
-    beside ``path`` first and then renamed, so an interrupted save leaves no half-written
-    checkpoint under that name.
+    :func:`load_state_dict` can read back with the weights-only unpickler; it must hold only
+    tensors. The file is written beside ``path`` first and then renamed with ``os.replace``,
+    so a save that fails or is stopped before the rename leaves no half-written checkpoint
+    under that name, and one that raises removes its temporary file. The file is not
+    ``fsync``-ed: what a crash of the whole system leaves is up to the filesystem.
 
     Args:
         module_or_state_dict: an ``nn.Module``, or a mapping from names to tensors.
@@ -82,7 +87,8 @@ def save_state_dict(module_or_state_dict: nn.Module | Mapping[str, Tensor], path
 
     Raises:
         NotAStateDictError: the object is neither a Module nor a mapping from names to
-            tensors (e.g. a training checkpoint that nests the optimizer's state).
+            tensors (e.g. a training checkpoint that nests the optimizer's state), or it is
+            a Module whose ``state_dict()`` holds a non-tensor (from ``get_extra_state``).
 
     Examples:
 
@@ -93,6 +99,8 @@ def save_state_dict(module_or_state_dict: nn.Module | Mapping[str, Tensor], path
         ...     state = load_state_dict(path)
         >>> sorted(state), torch.equal(state["weight"], model.weight)
         (['bias', 'weight'], True)
+        >>> {tensor.device.type for tensor in state.values()}
+        {'cpu'}
     """
     state = (
         module_or_state_dict.state_dict()
@@ -100,9 +108,14 @@ def save_state_dict(module_or_state_dict: nn.Module | Mapping[str, Tensor], path
         else module_or_state_dict
     )
     if not _is_state_dict(state):
+        got = (
+            f"an nn.Module ({type(module_or_state_dict).__name__}) whose state_dict() is "
+            f"{_describe(state)}"
+            if isinstance(module_or_state_dict, nn.Module)
+            else _describe(state)
+        )
         raise NotAStateDictError(
-            f"expected an nn.Module or a state_dict (a mapping from str to Tensor), "
-            f"got {_describe(state)}"
+            f"expected an nn.Module or a state_dict (a mapping from str to Tensor), got {got}"
         )
     path = Path(path)
     # Opened like any new file (not with mkstemp), so it gets the usual permissions.
@@ -120,17 +133,22 @@ def save_state_dict(module_or_state_dict: nn.Module | Mapping[str, Tensor], path
 def load_state_dict(path: PathLike, map_location: str | torch.device = "cpu") -> dict[str, Tensor]:
     """Load a ``state_dict`` saved with :func:`save_state_dict` or ``torch.save``.
 
-    The file is read with ``torch.load(path, weights_only=True)``: tensors and plain
-    containers only, so no code stored in the file can run. Pass the result to
-    ``model.load_state_dict``.
+    The file is read with ``torch.load(path, weights_only=True)``, whose unpickler refuses
+    any type it does not allow (see the module's description) before building an object of
+    it, so a pickled object's code does not run. Pass the result to
+    ``model.load_state_dict``: by default it copies the values into the model's own
+    tensors, which keep their dtype and device; with ``assign=True`` the model takes the
+    loaded tensors themselves.
 
     Args:
         path: the checkpoint file.
-        map_location: where to put the tensors. Default: ``"cpu"``, so a checkpoint saved
-            on a GPU loads on any machine.
+        map_location: where to put the tensors, as in ``torch.load``. Default: ``"cpu"``:
+            every tensor is loaded onto the CPU. (``torch.load``'s documentation says that
+            without it, tensors saved on a GPU are loaded onto the GPU.)
 
     Returns:
-        The mapping from names to tensors, in the order they were saved.
+        The mapping from names to tensors, in the order they were saved. A saved
+        ``state_dict()`` comes back as the ``OrderedDict`` it was, with its ``_metadata``.
 
     Raises:
         FileNotFoundError: no file at ``path``.
@@ -151,6 +169,16 @@ def load_state_dict(path: PathLike, map_location: str | torch.device = "cpu") ->
           ...
         nnguide.checkpoint.PickledObjectError: .../whole-model.pt holds pickled Python
         objects, not only tensors: the safe loader refused torch.nn.modules.linear.Linear. ...
+        >>> state = {"weight": torch.ones(2, 4), "bias": torch.zeros(2)}
+        >>> model = nn.Linear(4, 2, dtype=torch.float64)
+        >>> model.load_state_dict(state)
+        <All keys matched successfully>
+        >>> model.weight.dtype
+        torch.float64
+        >>> model.load_state_dict(state, assign=True)
+        <All keys matched successfully>
+        >>> model.weight.dtype
+        torch.float32
     """
     path = Path(path)
     if not path.exists():

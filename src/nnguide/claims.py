@@ -27,6 +27,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from nnguide.models import MLP, SmallCNN
+from nnguide.registry import public_functions
+from nnguide.seeding import torch_checks_cublas_workspace
 
 __all__ = ["CLAIM_IDS", "Evidence", "Verdict", "all_claims", "run_claim"]
 
@@ -173,24 +175,40 @@ def _a1() -> _Observation:
     "A2",
     statement="The functions of torch.nn.functional also inherit from nn.Module.",
     verdict="wrong",
-    corrected="The functions of torch.nn.functional are Python functions or builtins; "
-    "nothing in that namespace is a Module or a Module class.",
+    corrected="The functions of torch.nn.functional are Python functions or builtins, not "
+    "Modules; nothing else in that namespace (imported modules, typing names, constants, "
+    "the Tensor class) is a Module or a Module class either.",
 )
 def _a2() -> _Observation:
-    public = {name: getattr(F, name) for name in dir(F) if not name.startswith("_")}
-    modules = sorted(
+    functions = {name: getattr(F, name) for name in public_functions()}
+    kinds = {type(function).__name__ for function in functions.values()}
+    function_modules = sorted(
+        name for name, function in functions.items() if isinstance(function, nn.Module)
+    )
+    others = {
+        name: getattr(F, name)
+        for name in dir(F)
+        if not name.startswith("_") and name not in functions
+    }
+    other_modules = sorted(
         name
-        for name, obj in public.items()
+        for name, obj in others.items()
         if isinstance(obj, nn.Module) or (isinstance(obj, type) and issubclass(obj, nn.Module))
     )
-    kinds = f"type(F.relu) is {type(F.relu).__name__}, type(F.conv2d) is {type(F.conv2d).__name__}"
     relu_module = isinstance(F.relu, nn.Module)
     return _Observation(
-        expected="no public name of F is a Module; isinstance(F.relu, nn.Module) is False",
-        observed=f"{len(modules)} of {len(public)} public names are Modules; "
+        expected="no public function of F is a Module; isinstance(F.relu, nn.Module) is False",
+        observed=f"{len(function_modules)} of {len(functions)} public functions are Modules; "
         f"isinstance(F.relu, nn.Module) is {relu_module}",
-        holds=not modules and not relu_module,
-        detail=f"{kinds}; Modules found: {modules or 'none'}",
+        holds=not function_modules
+        and not other_modules
+        and not relu_module
+        and kinds <= {"function", "builtin_function_or_method"},
+        detail=f"the public functions are of type {', '.join(sorted(kinds))}; "
+        f"type(F.relu) is {type(F.relu).__name__}, type(F.conv2d) is "
+        f"{type(F.conv2d).__name__}; the {len(others)} other public names (imported "
+        f"modules, typing names, constants, classes) include "
+        f"{len(other_modules)} Modules or Module classes",
     )
 
 
@@ -349,15 +367,22 @@ def _a6() -> _Observation:
     statement="A leaf tensor that requires grad cannot be changed in place, and neither can "
     "a tensor that backward needs.",
     verdict="incomplete",
-    corrected="The leaf raises at once, but only while autograd records: under "
-    "torch.no_grad() the in-place change works (that is how optimizers update weights). "
-    "A tensor saved for backward can be changed in place; the error comes only at "
-    "backward(), from its version counter. In-place changes to other intermediate tensors "
-    "are fine.",
+    corrected="The leaf raises at once, checked at the in-place call itself (its version "
+    "counter does not move), but only while autograd records: under torch.no_grad() the "
+    "in-place change works (that is how optimizers update weights). A tensor saved for "
+    "backward can be changed in place; the error comes only at backward(), from its "
+    "version counter. Other intermediate tensors can be changed in place, except views "
+    "autograd refuses at once: a view of a leaf that requires grad, and an output of a "
+    "function that returns several views, such as unbind.",
 )
 def _a7() -> _Observation:
     weight = torch.ones(3, requires_grad=True)
+    version = weight._version
     leaf = _error(lambda: weight.add_(1))
+    leaf_version_unchanged = weight._version == version
+    view_of_leaf = _error(lambda: weight[0].add_(1))
+    unbound = (weight * 1).unbind()
+    unbind_view = _error(lambda: unbound[0].add_(1))
 
     saved = (weight * 2).exp()  # exp saves its output for backward
     changed = _error(lambda: saved.add_(1))
@@ -371,6 +396,12 @@ def _a7() -> _Observation:
         no_grad = _error(lambda: weight.add_(1))
     holds = (
         isinstance(leaf, RuntimeError)
+        and "a leaf Variable that requires grad" in str(leaf)
+        and leaf_version_unchanged
+        and isinstance(view_of_leaf, RuntimeError)
+        and "a view of a leaf Variable" in str(view_of_leaf)
+        and isinstance(unbind_view, RuntimeError)
+        and "returns multiple views" in str(unbind_view)
         and changed is None
         and isinstance(backward, RuntimeError)
         and "modified by an inplace operation" in str(backward)
@@ -380,16 +411,20 @@ def _a7() -> _Observation:
         and torch.equal(weight.detach(), torch.full((3,), 2.0))
     )
     return _Observation(
-        expected="leaf: RuntimeError at once; saved: runs, RuntimeError at backward; "
+        expected="leaf: RuntimeError at once, version unchanged; view of the leaf and "
+        "unbind output: RuntimeError at once; saved: runs, RuntimeError at backward; "
         "other: fine; no_grad leaf: fine",
-        observed=f"leaf: {type(leaf).__name__}; saved: "
+        observed=f"leaf: {type(leaf).__name__}, version "
+        f"{'unchanged' if leaf_version_unchanged else 'changed'}; view of the leaf: "
+        f"{type(view_of_leaf).__name__}; unbind output: {type(unbind_view).__name__}; saved: "
         f"{'runs' if changed is None else type(changed).__name__}, "
         f"{type(backward).__name__} at backward; "
         f"other: {'fine' if other_error is None else type(other_error).__name__}; "
         f"no_grad leaf: {'fine' if no_grad is None else type(no_grad).__name__}",
         holds=holds,
-        detail=f"leaf.add_(1): {_message(leaf)} | backward after changing a saved tensor: "
-        f"{_message(backward)}",
+        detail=f"leaf.add_(1): {_message(leaf)} | leaf[0].add_(1): {_message(view_of_leaf)} | "
+        f"(leaf * 1).unbind()[0].add_(1): {_message(unbind_view)} | backward after "
+        f"changing a saved tensor: {_message(backward)}",
     )
 
 
@@ -420,13 +455,15 @@ def _restore_global_state() -> Iterator[None]:
     "A8",
     statement="torch.manual_seed, torch.cuda.manual_seed_all, np.random.seed, random.seed "
     "and torch.backends.cudnn.deterministic = True together guarantee reproducible results.",
-    verdict="incomplete",
-    corrected="Those seeds are needed but not enough: also call "
-    "torch.use_deterministic_algorithms(True) (then nondeterministic operations raise "
-    "instead of varying), set cudnn.benchmark = False, set CUBLAS_WORKSPACE_CONFIG on "
-    "CUDA, and give the DataLoader a seeded generator and worker_init_fn "
-    "(nnguide.seeding.seed_everything). Even then results are reproducible only on the "
-    "same torch release, platform and device.",
+    verdict="wrong",
+    corrected="Those seeds are needed but guarantee nothing: they leave deterministic "
+    "algorithms off, so operations without a deterministic implementation run unchecked. "
+    "Also call torch.use_deterministic_algorithms(True) (then such operations raise "
+    "instead of varying), keep cudnn.benchmark = False, and give each DataLoader a seeded "
+    "generator=; its workers then seed random, NumPy and torch themselves, with no "
+    "worker_init_fn. Only torch releases before 2.10 also need CUBLAS_WORKSPACE_CONFIG on "
+    "CUDA (nnguide.seeding.seed_everything sets what the installed torch needs). Even "
+    "then PyTorch promises results only on the same release, platform and device.",
 )
 def _a8() -> _Observation:
     def put_duplicates() -> torch.Tensor:
@@ -452,24 +489,35 @@ def _a8() -> _Observation:
         torch.use_deterministic_algorithms(True)
         checked = _error(put_duplicates)
         empty_is_nan = bool(torch.empty(3).isnan().all())
+    from torch.utils.data._utils import worker
+
+    worker_loop = inspect.getsource(worker._worker_loop)
+    workers_seed = all(
+        line in worker_loop
+        for line in ("random.seed(seed)", "torch.manual_seed(seed)", "np.random.seed(np_seed)")
+    )
+    cublas = torch_checks_cublas_workspace()
     holds = (
         not recipe_enabled
         and unchecked is None
         and isinstance(checked, RuntimeError)
         and "does not have a deterministic implementation" in str(checked)
+        and workers_seed
     )
     cuda = torch.cuda.is_available()
     return _Observation(
         expected="recipe leaves deterministic algorithms off; put_ runs unchecked, "
-        "and raises once they are on",
+        "and raises once they are on; workers seed random, NumPy and torch",
         observed=f"deterministic algorithms {'on' if recipe_enabled else 'off'}; put_ "
         f"{'runs' if unchecked is None else 'raises'}, then "
-        f"{'raises ' + type(checked).__name__ if checked else 'runs'}",
+        f"{'raises ' + type(checked).__name__ if checked else 'runs'}; workers seed "
+        f"{'random, NumPy and torch' if workers_seed else 'not all three'}",
         holds=holds,
         detail=f"numpy {numpy}; CUDA available: {cuda}"
         f"{'' if cuda else ' (cuDNN, cuBLAS and CUDA atomics cannot be shown here)'}; "
         f"with deterministic algorithms on: {_message(checked)} | torch.empty fills with "
-        f"NaN: {empty_is_nan}",
+        f"NaN: {empty_is_nan} | torch {torch.__version__} checks CUBLAS_WORKSPACE_CONFIG: "
+        f"{cublas}",
     )
 
 
@@ -520,7 +568,8 @@ def _a9() -> _Observation:
     "model.load_state_dict(torch.load('best.pt')) saves and restores a model.",
     verdict="wrong",
     corrected="Three faults: the file names differ; torch.save(model) pickles the whole "
-    "model, which torch.load refuses by default since torch 2.6 (weights_only=True); and "
+    "model, which torch.load refuses by default (weights_only=True, the default since "
+    "torch 2.6 by its release notes); and "
     "load_state_dict wants a state_dict, not a model. Save model.state_dict() and load "
     "it into a model built the same way (nnguide.checkpoint).",
 )
@@ -566,10 +615,12 @@ def _a10() -> _Observation:
 @_claim(
     "A11",
     statement="When dropout is written with F.dropout, model.eval() cannot turn it off.",
-    verdict="incomplete",
+    verdict="misleading",
     corrected="F.dropout's training argument defaults to True, so a forward that calls "
     "F.dropout(x, p) keeps dropping after eval(). Pass training=self.training and eval() "
-    "turns it off, exactly as with nn.Dropout.",
+    "turns it off, exactly as with nn.Dropout. One caveat: torch.fx tracing reads "
+    "self.training once and writes it into the graph as a constant, so eval() on the "
+    "traced module no longer turns that dropout off.",
 )
 def _a11() -> _Observation:
     class Default(nn.Module):
@@ -586,18 +637,23 @@ def _a11() -> _Observation:
         for mode in ("train", "eval"):
             model.train(mode == "train")
             zeroed[type(model).__name__, mode] = int((model(x) == 0).sum())
+    traced = torch.fx.symbolic_trace(Passed())  # traced in training mode
+    traced.eval()
+    zeroed["traced Passed", "eval"] = int((traced(x) == 0).sum())
     holds = (
         zeroed["Default", "eval"] > 0
+        and zeroed["traced Passed", "eval"] > 0
         and zeroed["Passed", "eval"] == 0
         and zeroed["Dropout", "eval"] == 0
         and all(zeroed[name, "train"] > 0 for name in ("Default", "Passed", "Dropout"))
     )
     return _Observation(
         expected="after eval(): F.dropout(x, p) still zeroes; training=self.training and "
-        "nn.Dropout do not",
+        "nn.Dropout do not, unless traced by torch.fx",
         observed=f"after eval(): F.dropout(x, p) zeroes {zeroed['Default', 'eval']}/1000; "
         f"training=self.training {zeroed['Passed', 'eval']}; "
-        f"nn.Dropout {zeroed['Dropout', 'eval']}",
+        f"nn.Dropout {zeroed['Dropout', 'eval']}; traced by torch.fx "
+        f"{zeroed['traced Passed', 'eval']}",
         holds=holds,
         detail="elements zeroed out of 1000 ones, p=0.5: "
         + ", ".join(f"{name} in {mode}: {count}" for (name, mode), count in zeroed.items()),
@@ -629,7 +685,7 @@ def run_claim(claim_id: str) -> Evidence:
         >>> evidence.verdict, evidence.holds
         ('wrong', True)
         >>> evidence.observed
-        '0 of ... public names are Modules; isinstance(F.relu, nn.Module) is False'
+        '0 of ... public functions are Modules; isinstance(F.relu, nn.Module) is False'
         >>> run_claim("A99")
         Traceback (most recent call last):
           ...
@@ -668,6 +724,6 @@ def all_claims() -> list[Evidence]:
         >>> len(evidence), all(e.holds for e in evidence)
         (11, True)
         >>> sorted({e.verdict for e in evidence})
-        ['correct', 'incomplete', 'wrong']
+        ['correct', 'incomplete', 'misleading', 'wrong']
     """
     return [run_claim(claim_id) for claim_id in CLAIM_IDS]

@@ -1,14 +1,16 @@
 """The functional form of a ``torch.nn`` module: the same computation, as a function call.
 
-:func:`functional_form` turns a module into a callable that computes exactly what
-``module(*inputs, **kwargs)`` computes, by calling the module's counterpart in
-:mod:`torch.nn.functional` (see :mod:`nnguide.registry`) with the module's own
-parameters, buffers and hyper-parameters, and *without* calling ``forward``. The
-state is read at call time, so ``module.train()``/``module.eval()`` after making
-the form is honoured, and buffers are updated in place exactly as the module
-updates them (BatchNorm running statistics and ``num_batches_tracked``,
-InstanceNorm with ``track_running_stats``, Embedding rows renormalised by
-``max_norm``).
+:func:`functional_form` turns a module into a callable that computes what
+``module(*inputs, **kwargs)`` computes (bit for bit on the verification cases, from the
+same random state, except within the tolerance a registry entry lists), by calling the
+module's counterpart in :mod:`torch.nn.functional` or :mod:`torch` (see
+:mod:`nnguide.registry`) with the module's own parameters, buffers and hyper-parameters,
+and *without* calling ``forward``. The state is read at call time, so
+``module.train()``/``module.eval()`` after making the form is honoured, and the state
+the module changes in place is changed exactly as the module changes it (BatchNorm
+running statistics and ``num_batches_tracked``, InstanceNorm's running statistics under
+``track_running_stats``, and the rows of Embedding's ``weight`` parameter that
+``max_norm`` renormalises).
 
 :func:`verification_cases` holds the cases on which the test suite checks each
 form against its module; the registry's verification status is computed from them.
@@ -75,15 +77,17 @@ def functional_form(module: nn.Module) -> Callable[..., Any]:
     The returned callable takes the same arguments as ``module.forward`` and calls
     the module's counterpart in :mod:`torch.nn.functional` (or :mod:`torch`) with
     the module's parameters, buffers and hyper-parameters, read at call time.
-    It never calls ``module.forward``, and it updates buffers in place as the
-    module does.
+    It never calls ``module.forward``, and it changes buffers (and, under
+    ``max_norm``, Embedding weights) in place as the module does.
 
     Args:
         module: an instance of a public ``torch.nn`` module class (not a subclass
             that overrides ``forward``). Lazy modules must be materialised first.
 
     Returns:
-        A callable ``form(*inputs, **kwargs)`` with ``form(*x) == module(*x)``.
+        A callable ``form(*inputs, **kwargs)``: ``form(*x)`` equals ``module(*x)`` when
+        both start from the same random state, bit for bit except within the tolerance
+        the module's registry entry lists.
 
     Raises:
         TypeError: ``module`` is not a ``torch.nn.Module``.
@@ -1094,8 +1098,10 @@ class Case:
         module: the registry name of the module (``"Conv2d"``).
         id: a unique, readable id (``"Conv2d-reflect-stride2"``).
         make: builds ``(module, args, kwargs)`` from a seeded input factory.
-        fast_path: the entry's tolerances apply to this case in eval mode, under
-            ``torch.no_grad()`` (MultiheadAttention's fused path).
+        fast_path: the entry's tolerances apply to this case in eval mode: the case
+            where MultiheadAttention takes its fused path. That path also needs
+            ``no_grad`` here, as it is not taken while grad is enabled and a projection
+            weight requires grad (parameters do by default).
         no_grad: run the module and the form under ``torch.no_grad()``.
     """
 
@@ -1120,6 +1126,12 @@ class Case:
             >>> m, args, kwargs = case.build(torch.float64)
             >>> m.weight.dtype, args[0].dtype
             (torch.float64, torch.float64)
+            >>> rng = torch.get_rng_state()
+            >>> again = case.build(torch.float64)
+            >>> torch.equal(again[1][0], args[0]), torch.equal(again[0].weight, m.weight)
+            (True, True)
+            >>> torch.equal(torch.get_rng_state(), rng)
+            True
         """
         seed = sum(ord(c) * (i + 1) for i, c in enumerate(self.id)) % (2**31)
         with torch.random.fork_rng(devices=[]):

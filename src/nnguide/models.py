@@ -115,6 +115,8 @@ def mlp_functional(
         torch.Size([8, 3])
         >>> torch.equal(out, model(x))
         True
+        >>> dict(model.named_buffers())
+        {}
     """
     del buffers  # the MLP has no buffers
     _check_input(x, ("N", params["fc1.weight"].shape[1]))
@@ -264,9 +266,10 @@ def cnn_functional(
 def shapes_through(model: nn.Module, x: Tensor) -> list[tuple[str, tuple[int, ...]]]:
     """List the shape of the tensor coming out of each layer of ``model``.
 
-    The model runs once in evaluation mode and without gradients, so neither its
-    BatchNorm statistics nor its ``training`` flag change. Each layer is a leaf submodule,
-    listed in the order it ran.
+    The model runs once in evaluation mode and without gradients, so its BatchNorm
+    statistics do not change. Afterwards the model and each of its submodules get back
+    their own ``training`` flag, also where a submodule's flag differed from the model's.
+    Each layer is a leaf submodule, listed in the order it ran.
 
     Args:
         model: any Module whose leaf submodules return one tensor.
@@ -301,13 +304,14 @@ def shapes_through(model: nn.Module, x: Tensor) -> list[tuple[str, tuple[int, ..
                 shapes.append((name, tuple(output.shape)))
 
             handles.append(layer.register_forward_hook(hook))
-    was_training = model.training
+    flags = [(module, module.training) for module in model.modules()]
     try:
         model.eval()
         with torch.no_grad():
             model(x)
     finally:
-        model.train(was_training)
+        for module, training in flags:
+            module.training = training
         for handle in handles:
             handle.remove()
     return shapes

@@ -12,7 +12,8 @@ registry does not know yet (a newer torch) still gets an :class:`Entry`, with th
 reason ``Unmapped.UNCLASSIFIED``, and the test suite fails on it.
 
 The counterpart rule: a public function of :mod:`torch.nn.functional` where one
-computes the module's result exactly, else a public function of :mod:`torch`.
+computes the module's result exactly (bit for bit on the verification cases, except
+within the :class:`Tolerance` an entry lists), else a public function of :mod:`torch`.
 When the module's ``forward`` itself calls a different (equivalent) function,
 the entry names it in ``Entry.via``.
 """
@@ -377,19 +378,23 @@ _unmap("Module", Unmapped.BASE_CLASS, note="the base of every module")
 _unmap("RNNBase RNNCellBase", Unmapped.BASE_CLASS)
 _unmap("Container", Unmapped.CONTAINER, note="deprecated; constructing one warns")
 _unmap("Sequential ModuleList ModuleDict ParameterList ParameterDict", Unmapped.CONTAINER)
-_unmap("DataParallel", Unmapped.WRAPPER, note="the distributed wrappers live outside torch.nn")
+_unmap(
+    "DataParallel",
+    Unmapped.WRAPPER,
+    note="torch.nn does not export the distributed wrappers (torch.nn.parallel has them)",
+)
 _unmap(
     "RNN LSTM GRU RNNCell LSTMCell GRUCell",
     Unmapped.RNN_INTERNAL,
     state="weight_ih_l*, weight_hh_l*, bias_* in _flat_weights",
-    note="torch.rnn_tanh/torch.lstm/... exist but are undocumented",
+    note="torch.rnn_tanh/torch.lstm/... exist but have no docstring",
 )
 _unmap(
     "Transformer TransformerEncoder TransformerDecoder TransformerEncoderLayer "
     "TransformerDecoderLayer",
     Unmapped.COMPOSITION,
-    note="MultiheadAttention, Linear, Dropout, LayerNorm and an activation; an eval "
-    "fast path runs torch._transformer_encoder_layer_fwd",
+    note="MultiheadAttention, Linear, Dropout, LayerNorm and an activation; "
+    "TransformerEncoderLayer's eval fast path runs torch._transformer_encoder_layer_fwd",
 )
 _unmap(
     "AdaptiveLogSoftmaxWithLoss",
@@ -399,7 +404,7 @@ _unmap(
 _unmap(
     "CrossMapLRN2d",
     Unmapped.PRIVATE_FUNCTION,
-    note="F.local_response_norm is similar but not equal (differs by ~1e-3)",
+    note="F.local_response_norm is similar but not equal",
 )
 _unmap("Identity", Unmapped.IDENTITY)
 
@@ -464,6 +469,9 @@ def registry() -> list[Entry]:
         <Unmapped.CONTAINER: 'holds other modules or parameters; computes nothing of its own'>
         >>> len(registry()) == counts()["modules"]
         True
+        >>> names = [e.module for e in registry()]
+        >>> names == sorted(names)
+        True
     """
     fnames = set(public_functions())
     out = []
@@ -507,6 +515,10 @@ def entry(module: str | type[nn.Module] | nn.Module) -> Entry:
         >>> import torch
         >>> entry(torch.nn.ReLU()).counterpart
         'torch.nn.functional.relu'
+        >>> lazy = torch.nn.LazyLinear(2)
+        >>> _ = lazy(torch.ones(1, 3))
+        >>> entry(lazy).module
+        'Linear'
     """
     if isinstance(module, nn.Module):
         name = type(module).__name__
@@ -553,8 +565,8 @@ def unmapped_functions() -> list[str]:
     """The public ``torch.nn.functional`` functions that no module's entry names.
 
     Returns:
-        The sorted names that are neither a counterpart nor an alias of any entry
-        (``scaled_dot_product_attention``, ``one_hot``, ``normalize``, ...).
+        The sorted names that are neither the counterpart, the ``via`` nor an alias of
+        any entry (``scaled_dot_product_attention``, ``one_hot``, ``normalize``, ...).
 
     Examples:
 
@@ -586,6 +598,8 @@ def counts() -> dict[str, int]:
         True
         >>> c["verified"] <= c["mapped"]
         True
+        >>> print(*sorted(key for key in c if not key.startswith("unmapped.")))
+        functions functions_without_module mapped modules unmapped verified with_tolerance
     """
     from nnguide.functional_form import verification_cases
 
@@ -621,6 +635,8 @@ def table_rows() -> list[tuple[str, str, str, str]]:
         ('ReLU', 'torch.nn.functional.relu')
         >>> [r for r in rows if r[0] == "ModuleList"][0][3]
         'unmapped: CONTAINER'
+        >>> [r for r in rows if r[0] == "MultiheadAttention"][0][3]
+        'verified: ... cases (tests/test_functional_form.py); tolerance'
     """
     from nnguide.functional_form import verification_cases
 

@@ -2,9 +2,10 @@
 the DataLoader.
 
 Seeds alone do not make a run reproducible: some kernels are nondeterministic whatever the
-seed (CUDA atomics, cuDNN's benchmark choice of algorithm), and DataLoader workers have
-their own generators. Even with everything here, results are reproducible only on the same
-torch release, platform and device: never promised across them.
+seed (PyTorch's documentation names CUDA atomics and cuDNN's benchmark choice of
+algorithm), and a DataLoader draws from a generator of its own. Even with everything here,
+PyTorch's reproducibility notes promise results only on the same torch release, platform
+and device, never across them.
 """
 
 from __future__ import annotations
@@ -15,10 +16,23 @@ import random
 
 import torch
 
-__all__ = ["seed_everything", "seed_worker", "seeded_generator"]
+__all__ = [
+    "CUBLAS_CHECK_REMOVED_IN",
+    "seed_everything",
+    "seed_worker",
+    "seeded_generator",
+    "torch_checks_cublas_workspace",
+]
 
-#: The value ``torch.use_deterministic_algorithms`` asks for on CUDA 10.2 and later.
+#: The value that torch releases before :data:`CUBLAS_CHECK_REMOVED_IN` ask for (``":16:8"``
+#: is the other one they accept).
 CUBLAS_WORKSPACE_CONFIG = ":4096:8"
+
+#: The first torch release whose library no longer checks ``CUBLAS_WORKSPACE_CONFIG``
+#: under deterministic algorithms. The check was removed by pytorch/pytorch#161749;
+#: ``benchmarks/cublas_check.py`` found its error message in the libraries of the PyPI
+#: wheels up to 2.9 and in none from 2.10 on (``docs/data/cublas_check.json``).
+CUBLAS_CHECK_REMOVED_IN = (2, 10)
 
 _MAX_SEED = 2**32 - 1  # NumPy's legacy seeding accepts 0 <= seed < 2**32
 
@@ -36,6 +50,47 @@ def _check_seed(seed: object) -> int:
     return value
 
 
+def torch_checks_cublas_workspace(version: str | None = None) -> bool:
+    """Whether a torch release refuses a CUDA matrix product without ``CUBLAS_WORKSPACE_CONFIG``.
+
+    Releases before :data:`CUBLAS_CHECK_REMOVED_IN` raise ``RuntimeError`` on a cuBLAS
+    matrix product under ``torch.use_deterministic_algorithms(True)`` unless the
+    environment variable ``CUBLAS_WORKSPACE_CONFIG`` is ``":4096:8"`` or ``":16:8"``;
+    later releases do not ask for it. A pre-release of 2.10 counts as before it.
+
+    Args:
+        version: a torch version string such as ``"2.9.1+cu128"``. Default: the installed
+            torch's ``torch.__version__``.
+
+    Returns:
+        ``True`` for a release that still checks the variable.
+
+    Raises:
+        ValueError: ``version`` is not a version string.
+
+    Examples:
+
+        >>> torch_checks_cublas_workspace("2.9.1+cu128"), torch_checks_cublas_workspace("2.10.0")
+        (True, False)
+        >>> torch_checks_cublas_workspace("2.10.0a0+git1234")
+        True
+        >>> torch_checks_cublas_workspace("latest")
+        Traceback (most recent call last):
+          ...
+        ValueError: expected a torch version string such as '2.9.1+cu128', got 'latest'
+    """
+    from torch._vendor.packaging.version import InvalidVersion, Version
+
+    text = str(torch.__version__) if version is None else version
+    try:
+        parsed = Version(text)
+    except (InvalidVersion, TypeError):
+        raise ValueError(
+            f"expected a torch version string such as '2.9.1+cu128', got {text!r}"
+        ) from None
+    return parsed < Version(".".join(map(str, CUBLAS_CHECK_REMOVED_IN)))
+
+
 def seed_everything(seed: int, deterministic: bool = True) -> dict[str, object]:
     """Seed Python, NumPy and torch, and switch torch to deterministic algorithms.
 
@@ -45,16 +100,19 @@ def seed_everything(seed: int, deterministic: bool = True) -> dict[str, object]:
 
     - ``torch.use_deterministic_algorithms(True)``: operations pick a deterministic
       implementation, and those without one raise ``RuntimeError`` instead of silently
-      varying between runs.
-    - ``torch.backends.cudnn.deterministic = True`` and ``benchmark = False``: cuDNN does
-      not time candidate algorithms and keep the fastest, a choice that can change from
-      run to run.
-    - On a machine with CUDA, the environment variable ``CUBLAS_WORKSPACE_CONFIG`` is set
-      to ``":4096:8"`` unless it is already set. Since CUDA 10.2, cuBLAS may split a
-      matrix product over several workspace buffers in a run-dependent order; with
-      deterministic algorithms on, torch raises ``RuntimeError`` on such a product unless
-      this variable fixes the workspace. It takes effect only if set before cuBLAS starts,
-      so call this function before the first CUDA matrix product.
+      varying between runs. For CUDA convolutions this has the effect that
+      ``torch.backends.cudnn.deterministic = True`` has (torch's documentation of the
+      switch lists them among the operations it makes deterministic), so that flag is
+      left alone.
+    - ``torch.backends.cudnn.benchmark = False``: cuDNN does not time candidate
+      algorithms and keep the fastest, a choice that PyTorch's reproducibility notes say
+      can differ from run to run; the switch above does not turn benchmarking off.
+    - With a GPU and a torch that still checks it (:func:`torch_checks_cublas_workspace`:
+      releases before 2.10), the environment variable ``CUBLAS_WORKSPACE_CONFIG`` is set
+      to ``":4096:8"`` unless it is already set; those releases raise ``RuntimeError`` on
+      a cuBLAS matrix product under deterministic algorithms without it. cuBLAS reads it
+      when it starts, so call this function before the first CUDA matrix product. Later
+      releases do not ask for it, and it is left alone.
 
     Without ``deterministic``, only the generators are seeded and no switch is touched.
 
@@ -70,8 +128,9 @@ def seed_everything(seed: int, deterministic: bool = True) -> dict[str, object]:
         ``"numpy"`` (``False`` without NumPy), ``"torch"``, ``"cuda"`` (whether a GPU
         is visible, and so seeded too)
         and, with ``deterministic``, ``"use_deterministic_algorithms"``,
-        ``"cudnn.deterministic"``, ``"cudnn.benchmark"`` and, with a GPU,
-        ``"CUBLAS_WORKSPACE_CONFIG"``.
+        ``"cudnn.benchmark"`` and, with a GPU, ``"CUBLAS_WORKSPACE_CONFIG"``: the
+        variable's value after the call where this torch checks it, ``None`` where it
+        does not (the variable was then neither read nor changed).
 
     Raises:
         TypeError: ``seed`` is not an int (``bool`` is refused too).
@@ -110,12 +169,13 @@ def seed_everything(seed: int, deterministic: bool = True) -> dict[str, object]:
 
     if deterministic:
         if cuda:
-            os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", CUBLAS_WORKSPACE_CONFIG)
-            settings["CUBLAS_WORKSPACE_CONFIG"] = os.environ["CUBLAS_WORKSPACE_CONFIG"]
+            if torch_checks_cublas_workspace():
+                os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", CUBLAS_WORKSPACE_CONFIG)
+                settings["CUBLAS_WORKSPACE_CONFIG"] = os.environ["CUBLAS_WORKSPACE_CONFIG"]
+            else:
+                settings["CUBLAS_WORKSPACE_CONFIG"] = None
         torch.use_deterministic_algorithms(True)
         settings["use_deterministic_algorithms"] = True
-        torch.backends.cudnn.deterministic = True
-        settings["cudnn.deterministic"] = True
         torch.backends.cudnn.benchmark = False
         settings["cudnn.benchmark"] = False
     return settings
@@ -147,13 +207,16 @@ def seeded_generator(seed: int) -> torch.Generator:
 
 
 def seed_worker(worker_id: int) -> None:
-    """Seed Python's and NumPy's generators inside a ``DataLoader`` worker.
+    """Seed Python's and NumPy's global generators from a ``DataLoader`` worker's torch seed.
 
-    Pass it as ``DataLoader(..., worker_init_fn=seed_worker)``. Each worker's torch seed
-    is already derived from the loader's generator and the worker's id; this function
-    derives the other two from that seed, so code in a ``Dataset`` that calls
-    :mod:`random` or NumPy draws the same numbers on every run. (Recent torch also seeds
-    them itself; this makes it explicit and independent of the release.)
+    Pass it as ``DataLoader(..., worker_init_fn=seed_worker)``. It is not needed for
+    reproducibility on the torch releases this package supports: torch's own worker loop
+    already seeds :mod:`random`, torch and NumPy in each worker from the loader's base
+    seed and the worker's id (the reproducibility page shows those lines of the installed
+    torch), so a seeded ``generator=`` is enough. It replaces NumPy's and Python's seeds
+    with one taken from ``torch.initial_seed()``, which is also repeatable; it is kept
+    as the pattern to copy for a library other than these three, which a worker must
+    seed itself.
 
     Args:
         worker_id: the id the DataLoader passes; the seed already depends on it.

@@ -25,8 +25,10 @@ class LayerSummary:
         output_shape: the shape of the tensor it returned, or ``None`` when it returned
             something else (a tuple, ``None``).
         num_params: the number of elements of the parameters registered on this
-            submodule itself (``parameters(recurse=False)``): a container counts ``0``,
-            so the column adds up without counting a parameter twice.
+            submodule itself (``parameters(recurse=False)``): a container without
+            parameters of its own counts ``0``, so its row does not count its layers'
+            parameters again. A submodule called twice counts its parameters in both
+            rows, and a parameter shared by two submodules is counted in each.
     """
 
     name: str
@@ -70,6 +72,8 @@ def summary(model: nn.Module, example_input: Tensor) -> list[LayerSummary]:
         ...         return self.fc2(torch.nn.functional.relu(self.fc1(x)))
         >>> [row.name for row in summary(TwoLinear(), torch.randn(3, 4))]
         ['fc1', 'fc2']
+        >>> summary(nn.Linear(4, 2), torch.randn(3, 4))
+        []
         >>> summary(model, [1.0, 2.0, 3.0, 4.0])
         Traceback (most recent call last):
           ...

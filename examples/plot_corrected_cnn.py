@@ -13,9 +13,11 @@ output.
 # %%
 # The corrected network
 # ---------------------
-# The convolution gets its ``kernel_size``; ``AdaptiveAvgPool2d`` brings any image size
-# to a fixed square; ``Flatten`` turns each feature map into one vector; and the
+# The convolution gets its ``kernel_size``; ``AdaptiveAvgPool2d`` brings a feature map
+# of any size to a fixed square; ``Flatten`` turns each feature map into one vector; and the
 # ``in_features`` of ``Linear`` is computed from the channels and that square.
+
+import inspect
 
 import matplotlib.pyplot as plt
 import torch
@@ -56,6 +58,8 @@ class SmallCNN(nn.Module):
 torch.manual_seed(0)
 model = SmallCNN(in_channels=3, channels=64, num_classes=10)
 print(model)
+for size in [(1, 1), (3, 5), (16, 16), (17, 9)]:
+    assert model.avgpool(torch.rand(1, 64, *size)).shape == (1, 64, 4, 4)
 
 # %%
 # The shape after each layer
@@ -94,17 +98,35 @@ print(f"{'input':8} {'':18} {tuple(x.shape)}")
 for name, layer, shape in shapes:
     print(f"{name:8} {type(layer).__name__:18} {shape}")
 assert shapes[-1][2] == (x.shape[0], 10)
+shape_after = {name: shape for name, _, shape in shapes}
+assert shape_after["avgpool"] == (2, 64, 4, 4)
+assert shape_after["flatten"] == (2, 64 * 4 * 4)
 
 # %%
 # The same, as a figure
 # ---------------------
 # Each bar is the number of elements of the tensor after a layer, on a log scale, with
-# its shape written on it. The convolution multiplies the elements; pooling, flattening
-# and ``Linear`` bring them down to one score per class and image.
+# its shape written on it. The convolution multiplies the elements; the two poolings and
+# ``Linear`` bring them down to one score per class and image; the other layers,
+# ``Flatten`` among them, keep the count.
 
 names = ["x"] + [type(layer).__name__ for _, layer, _ in shapes]
 sizes = [tuple(x.shape)] + [shape for _, _, shape in shapes]
 numels = [torch.Size(shape).numel() for shape in sizes]
+changes = {
+    name: (after > before) - (after < before)
+    for name, before, after in zip(names[1:], numels[:-1], numels[1:], strict=True)
+}
+assert changes == {
+    "Conv2d": 1,
+    "BatchNorm2d": 0,
+    "ReLU": 0,
+    "MaxPool2d": -1,
+    "AdaptiveAvgPool2d": -1,
+    "Flatten": 0,
+    "Dropout": 0,
+    "Linear": -1,
+}
 
 fig, ax = plt.subplots(figsize=(9, 4), layout="constrained")
 bars = ax.bar(range(len(names)), numels, color="tab:blue")
@@ -128,6 +150,9 @@ plt.show()
 # The broken stack, as it was written
 # -----------------------------------
 # ``nn.Conv2d`` has no default ``kernel_size``: building the stack raises ``TypeError``.
+
+kernel_size = inspect.signature(nn.Conv2d).parameters["kernel_size"]
+assert kernel_size.default is inspect.Parameter.empty
 
 
 def broken(**conv_options) -> nn.Sequential:
@@ -170,5 +195,5 @@ with torch.no_grad():
     corrected = model(torch.rand(2, 3, 64, 64))
 print(f"broken stack on (2, 3, 64, 64): {tuple(silent.shape)}")
 print(f"SmallCNN on (2, 3, 64, 64):     {tuple(corrected.shape)}")
-assert silent.dim() == 4
+assert silent.dim() == 4 and tuple(silent.shape) == (2, 64, 32, 10)
 assert tuple(corrected.shape) == (2, 10)

@@ -12,8 +12,7 @@ hardest on the weights.
 # %%
 # Setup
 # -----
-# A fixed seed makes the training and every printed number the same on every run. The
-# four features are standardised.
+# A fixed seed fixes the model's initial weights. The four features are standardised.
 
 import matplotlib.pyplot as plt
 import torch

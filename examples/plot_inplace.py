@@ -13,7 +13,8 @@ and ``nn.ReLU(inplace=True)`` after ``nn.Linear``.
 # %%
 # Setup
 # -----
-# A fixed seed makes every printed number the same on every run.
+# The seed is fixed, so every run draws the same random numbers (:doc:`/reproducibility`
+# shows what a seed does and does not fix).
 
 import inspect
 import re

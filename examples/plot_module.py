@@ -12,7 +12,10 @@ learned values of each submodule.
 # %%
 # Setup
 # -----
-# A fixed seed makes every printed number the same on every run.
+# The seed is fixed, so every run draws the same random numbers (:doc:`/reproducibility`
+# shows what a seed does and does not fix).
+
+import inspect
 
 import matplotlib.pyplot as plt
 import torch
@@ -123,13 +126,14 @@ assert not any(p is layer.scale for p in layer.parameters())
 # %%
 # One SGD step
 # ------------
-# Both tensors get a gradient; only the registered weight moves, and by exactly
-# ``-lr * grad`` (written as SGD writes it, ``add_(grad, alpha=-lr)``).
+# Both tensors get a gradient; only the registered parameters move, the weight by exactly
+# ``-lr * grad`` when that is written as SGD's source writes it, ``add_(grad, alpha=-lr)``.
 
 lr = 0.1
 optimizer = torch.optim.SGD(layer.parameters(), lr=lr)
 inputs, targets = torch.randn(4, 3), torch.randn(4, 2)
 weight_before = layer.weight.detach().clone()
+bias_before = layer.bias.detach().clone()
 scale_before = layer.scale.detach().clone()
 
 loss = F.mse_loss(layer(inputs), targets)
@@ -138,6 +142,9 @@ grad = layer.weight.grad.clone()
 optimizer.step()
 
 assert not torch.equal(layer.weight, weight_before)
+assert not torch.equal(layer.bias, bias_before)
+sgd_source = inspect.getsource(inspect.getmodule(torch.optim.SGD))
+assert "param.add_(grad, alpha=-lr)" in sgd_source
 torch.testing.assert_close(
     layer.weight.detach(), torch.add(weight_before, grad, alpha=-lr), rtol=0, atol=0
 )

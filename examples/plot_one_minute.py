@@ -10,7 +10,8 @@ asserts that the results are identical and plots them on top of each other.
 # %%
 # Setup
 # -----
-# A fixed seed makes the tensors, and so every printed number, the same on every run.
+# The seed is fixed, so every run draws the same random numbers (:doc:`/reproducibility`
+# shows what a seed does and does not fix).
 
 import matplotlib.pyplot as plt
 import torch

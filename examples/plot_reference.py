@@ -57,6 +57,7 @@ def forward_calls(cls: type[nn.Module]) -> list[str]:
 print("nn.Conv2d.forward:", CALL.findall(inspect.getsource(nn.Conv2d.forward)))
 print("with its helpers: ", forward_calls(nn.Conv2d))
 assert CALL.findall(inspect.getsource(nn.Conv2d.forward)) == []
+assert "self._conv_forward(" in inspect.getsource(nn.Conv2d.forward)
 assert forward_calls(nn.Conv2d) == ["conv2d", "pad"]
 
 # %%
@@ -100,6 +101,9 @@ for name, calls in expected.items():
     assert found[name] == calls, (name, found[name])
 assert all(callable(getattr(F, c)) for calls in found.values() for c in calls)
 assert "torch.sigmoid(" in inspect.getsource(nn.Sigmoid.forward)
+conv_forward = inspect.getsource(nn.Conv2d._conv_forward)
+padded = r'if self\.padding_mode != "zeros":\s+return F\.conv2d\(\s+F\.pad\('
+assert re.search(padded, conv_forward)
 assert "_VF." in inspect.getsource(nn.LSTM.forward)
 
 # %%
@@ -121,7 +125,8 @@ print("nn.Linear(x) == F.linear(x, weight, bias): True")
 # modules call exactly one function of ``torch.nn.functional``. Among those that call
 # none are base classes such as ``nn.Module`` itself, containers, recurrent layers,
 # compositions of other modules, and modules that compute with ``torch`` functions or
-# tensor methods directly; the convolutions call two, ``F.pad`` being the other.
+# tensor methods directly; ``nn.Conv1d``, ``nn.Conv2d``, ``nn.Conv3d`` and their lazy
+# versions call two, ``F.pad`` being the other.
 
 classes = sorted(
     (obj for name, obj in vars(nn).items() if not name.startswith("_")),
@@ -147,7 +152,8 @@ assert issubclass(nn.LSTM, nn.RNNBase)
 assert ".flatten(" in inspect.getsource(nn.Flatten.forward)
 several = sorted(name for name, n in per_class.items() if n >= 2)
 print("≥2:", several)
-assert several and all(re.fullmatch(r"(Lazy)?Conv[123]d", name) for name in several)
+assert several == sorted(f"{lazy}Conv{n}d" for lazy in ("", "Lazy") for n in (1, 2, 3))
+assert all("pad" in forward_calls(getattr(nn, name)) for name in several)
 
 fig, ax = plt.subplots(figsize=(5, 3))
 bars = ax.bar(list(bins), list(bins.values()), color=["#999999", "#4c72b0", "#dd8452"])

@@ -67,9 +67,10 @@ print(f"after loading {state_path.name}, outputs equal: {torch.equal(fresh(x), m
 # %%
 # The whole model is refused
 # --------------------------
-# ``torch.save(model, path)`` pickles the object. Since torch 2.6 ``torch.load`` reads
-# with ``weights_only=True`` by default, which rebuilds tensors and plain containers only,
-# and refuses the model's class.
+# ``torch.save(model, path)`` pickles the object. torch 2.6 changed the default of
+# ``torch.load`` to ``weights_only=True``, as its refusal message says. That reader
+# rebuilds tensors, primitive types, plain containers and a few torch types (the
+# documentation of ``torch.load`` lists them), and refuses the model's class.
 
 whole_path = root / "model_whole.pt"
 torch.save(model, whole_path)
@@ -80,6 +81,7 @@ except pickle.UnpicklingError as error:
 else:
     raise AssertionError("torch.load read a pickled model")
 assert "Unsupported global: GLOBAL torch.nn.modules.container.Sequential" in refusal
+assert "In PyTorch 2.6, we changed the default value of the `weights_only`" in refusal
 reason = refusal.split("WeightsUnpickler error: ")[1].split(". ")[0]
 print(f"torch.load({whole_path.name}) refused: {reason}")
 
@@ -119,7 +121,8 @@ assert captured.getvalue() == ""
 # %%
 # File sizes
 # ----------
-# The whole model's file holds the pickled objects on top of the same tensors.
+# Besides the tensors, the whole model's file names the model's classes, which
+# ``torch.serialization.get_unsafe_globals_in_checkpoint`` lists without loading it.
 
 sizes = {
     "model.state_dict()": state_path.stat().st_size,
@@ -128,6 +131,10 @@ sizes = {
 for label, size in sizes.items():
     print(f"torch.save({label}): {size} bytes")
 assert sizes["model"] > sizes["model.state_dict()"]
+classes = sorted(torch.serialization.get_unsafe_globals_in_checkpoint(whole_path))
+print(f"classes named in {whole_path.name}: {classes}")
+assert "torch.nn.modules.container.Sequential" in classes
+assert torch.serialization.get_unsafe_globals_in_checkpoint(state_path) == []
 folder.cleanup()
 
 fig, ax = plt.subplots(figsize=(5, 2.4), layout="constrained")

@@ -25,6 +25,7 @@ torch.manual_seed(0)
 digits = load_digits()
 image = digits.images[digits.target == 3][0]
 x = torch.tensor(image / 16, dtype=torch.float32).reshape(1, 1, 8, 8)
+assert x.min() >= 0 and x.max() <= 1
 
 # %%
 # One network, written twice

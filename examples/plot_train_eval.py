@@ -12,7 +12,10 @@ mode and drawn as masks: only the bare function keeps dropping after ``.eval()``
 # %%
 # Setup
 # -----
-# A fixed seed makes every mask and every printed number the same on every run.
+# The seed is fixed, so every run draws the same random numbers (:doc:`/reproducibility`
+# shows what a seed does and does not fix).
+
+import inspect
 
 import matplotlib.pyplot as plt
 import torch
@@ -80,6 +83,7 @@ for name, model in models.items():
         print(f"{name:<41} {call:<9} zeros: {zeros:2d} of {x.numel()}")
 
 bare, flagged, module = models
+assert inspect.signature(F.dropout).parameters["training"].default is True
 # Training mode: the same seed gives the same mask, F and nn alike.
 train_f, train_nn = outputs[flagged, "train"], outputs[module, "train"]
 torch.testing.assert_close(train_f, train_nn, rtol=0, atol=0)
@@ -131,9 +135,10 @@ torch.testing.assert_close(running_mean, expected_mean)
 torch.testing.assert_close(running_var, expected_var)
 
 frozen_mean, frozen_var = running_mean.clone(), running_var.clone()
-F.batch_norm(batch, running_mean, running_var, training=False)
+out = F.batch_norm(batch, running_mean, running_var, training=False)
 assert torch.equal(running_mean, frozen_mean)
 assert torch.equal(running_var, frozen_var)
+torch.testing.assert_close(out, (batch - running_mean) / torch.sqrt(running_var + 1e-5))
 print("training=False: running statistics unchanged")
 
 # %%
@@ -145,6 +150,12 @@ print("training=False: running statistics unchanged")
 # itself.
 
 bn = nn.BatchNorm1d(3)
+assert [name for name, _ in bn.named_buffers()] == [
+    "running_mean",
+    "running_var",
+    "num_batches_tracked",
+]
+assert "if self.training:" in inspect.getsource(nn.BatchNorm1d.forward)
 with torch.no_grad():
     bn.weight.uniform_(0.5, 1.5)
     bn.bias.uniform_(-0.5, 0.5)
@@ -183,7 +194,8 @@ for mode in ("train", "train", "train", "eval", "eval"):
 
 # sphinx_gallery_start_ignore
 assert int(bn.num_batches_tracked) == 3
-assert torch.equal(means[-1], means[3])
+assert all(not torch.equal(means[i], means[i + 1]) for i in range(3))
+assert torch.equal(means[-1], means[3]) and torch.equal(means[4], means[3])
 # sphinx_gallery_end_ignore
 
 # %%

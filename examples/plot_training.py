@@ -16,6 +16,8 @@ curves on top of each other.
 # probability; the function takes the parameters, the probability and the training flag
 # as arguments and calls the same functions of ``torch.nn.functional``.
 
+import inspect
+
 import matplotlib.pyplot as plt
 import torch
 import torch.nn.functional as F
@@ -41,6 +43,11 @@ def mlp_functional(params, x, training, p=0.5):
     return F.linear(hidden, params["fc2.weight"], params["fc2.bias"])
 
 
+# sphinx_gallery_start_ignore
+for layer, call in ((nn.Linear, "F.linear("), (nn.ReLU, "F.relu("), (nn.Dropout, "F.dropout(")):
+    assert call in inspect.getsource(layer.forward), layer
+# sphinx_gallery_end_ignore
+
 EPOCHS, BATCH, LR, MOMENTUM, P = 5, 64, 0.1, 0.9, 0.2
 ORDER_SEED, DROPOUT_SEED = 1, 2
 
@@ -58,6 +65,11 @@ n_test = len(images) // 5
 test_x, test_y = images[order[:n_test]], labels[order[:n_test]]
 train_x, train_y = images[order[n_test:]], labels[order[n_test:]]
 print(f"train: {tuple(train_x.shape)}  test: {tuple(test_x.shape)}")
+
+# sphinx_gallery_start_ignore
+assert digits.images.shape[1:] == (8, 8) and images.shape[1] == 64
+assert images.min() >= 0 and images.max() <= 1
+# sphinx_gallery_end_ignore
 
 
 def batches():

@@ -12,7 +12,8 @@ passed in by hand. The figure follows a running mean updated both ways, batch by
 # %%
 # Setup
 # -----
-# A fixed seed makes every printed number the same on every run.
+# The seed is fixed, so every run draws the same random numbers (:doc:`/reproducibility`
+# shows what a seed does and does not fix).
 
 import inspect
 
@@ -52,6 +53,8 @@ for name, function in [("F.relu", F.relu), ("F.conv2d", F.conv2d), ("F.linear", 
     assert not isinstance(function, nn.Module)
     print(f"{name:<9} {type(function).__name__}")
 
+assert inspect.isfunction(F.relu)
+assert inspect.isbuiltin(F.conv2d) and inspect.isbuiltin(F.linear)
 assert F.conv2d is torch.conv2d
 print(f"F.conv2d is torch.conv2d: {F.conv2d is torch.conv2d}")
 
@@ -63,6 +66,13 @@ print(f"F.conv2d is torch.conv2d: {F.conv2d is torch.conv2d}")
 # handed the running statistics, the parameters, ``eps`` and ``training=False``.
 
 bn = nn.BatchNorm1d(4)
+assert [name for name, _ in bn.named_parameters()] == ["weight", "bias"]
+assert [name for name, _ in bn.named_buffers()] == [
+    "running_mean",
+    "running_var",
+    "num_batches_tracked",
+]
+assert (bn.eps, bn.momentum, bn.training) == (1e-5, 0.1, True)
 for _ in range(3):
     bn(torch.randn(8, 4) * 2 + 1)
 bn.eval()
@@ -107,6 +117,7 @@ for _ in range(n_batches):
 
 torch.testing.assert_close(running_mean, bn.running_mean, rtol=0, atol=0)
 torch.testing.assert_close(running_var, bn.running_var, rtol=0, atol=0)
+assert trace_module == trace_function
 print(f"after {n_batches} batches: running_mean[0] {trace_module[-1]:.4f} (Module)")
 print(f"after {n_batches} batches: running_mean[0] {trace_function[-1]:.4f} (function)")
 assert bn.num_batches_tracked.item() == n_batches

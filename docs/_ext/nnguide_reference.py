@@ -29,7 +29,8 @@ The role ``{nnguide}`key``` writes a number of the registry into prose (``mapped
 The mapped table's status comes from running every verification case of
 :mod:`nnguide.functional_form` once, when the page is read: in ``float32``, in
 training mode, module against functional form, outputs, inputs and state compared
-exactly. A mismatch is a warning, which fails the build. The run happens once per
+with ``==`` (so ``-0.0`` equals ``0.0``, and NaN is taken to equal NaN). A mismatch is a
+warning, which fails the build. The run happens once per
 process (``build_site.py`` reads the page for the gettext, English and Chinese
 builds), and a page is read again only when its source, this file, the registry or
 the installed torch changes.

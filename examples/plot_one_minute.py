@@ -54,8 +54,8 @@ print(f"Conv2d: largest difference {difference:.1f}")
 # %%
 # Both ways, on one figure
 # ------------------------
-# Left, the two ReLU curves lie on top of each other. Right, the first output channel
-# of the convolution computed both ways, and their difference: zero everywhere.
+# Left, the two ReLU curves lie on top of each other. Right, the Module's first output
+# channel of the convolution, and its difference from the function's: zero everywhere.
 
 fig, axes = plt.subplots(1, 3, figsize=(10, 3.2), layout="constrained")
 axes[0].plot(x, relu_module, linewidth=4, alpha=0.4, label="nn.ReLU()(x)")

@@ -132,9 +132,10 @@ plt.show()
 # What the seeds do not cover
 # ---------------------------
 # Seeds fix the random numbers, not the order in which a kernel adds floating-point
-# numbers, and that order alone changes the result. PyTorch's documentation lists kernels,
-# most of them on GPUs, that add in a run-dependent order; :doc:`/reproducibility` shows
-# ``torch.use_deterministic_algorithms(True)``, which makes them deterministic or raise.
+# numbers, and that order alone changes the result. PyTorch's documentation lists
+# operations, most of them on CUDA, that have no deterministic implementation;
+# :doc:`/reproducibility` shows ``torch.use_deterministic_algorithms(True)``, which makes
+# such an operation raise instead of varying.
 
 a, b, c = torch.tensor(1e8), torch.tensor(-1e8), torch.tensor(0.1)
 left, right = (a + b) + c, a + (b + c)

@@ -1,11 +1,13 @@
 """Seeding for reproducible runs: every random generator, the deterministic switches and
 the DataLoader.
 
-Seeds alone do not make a run reproducible: some kernels are nondeterministic whatever the
-seed (PyTorch's documentation names CUDA atomics and cuDNN's benchmark choice of
-algorithm), and a DataLoader draws from a generator of its own. Even with everything here,
-PyTorch's reproducibility notes promise results only on the same torch release, platform
-and device, never across them.
+Seeds alone do not make a run reproducible: PyTorch's documentation lists operations, most
+of them on CUDA, that have no deterministic implementation, and cuDNN's benchmark choice
+of algorithm, which can differ between runs; and a DataLoader draws from a generator of
+its own. PyTorch's reproducibility notes say that completely reproducible results are not
+guaranteed across releases or platforms, nor between the CPU and a GPU; what is set here
+limits the sources of nondeterminism for one release, platform and device (and the result
+of a CPU reduction can also depend on the number of threads).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import torch
 
 __all__ = [
     "CUBLAS_CHECK_REMOVED_IN",
+    "cublas_check_in_library",
     "seed_everything",
     "seed_worker",
     "seeded_generator",
@@ -53,10 +56,13 @@ def _check_seed(seed: object) -> int:
 def torch_checks_cublas_workspace(version: str | None = None) -> bool:
     """Whether a torch release refuses a CUDA matrix product without ``CUBLAS_WORKSPACE_CONFIG``.
 
-    Releases before :data:`CUBLAS_CHECK_REMOVED_IN` raise ``RuntimeError`` on a cuBLAS
-    matrix product under ``torch.use_deterministic_algorithms(True)`` unless the
-    environment variable ``CUBLAS_WORKSPACE_CONFIG`` is ``":4096:8"`` or ``":16:8"``;
-    later releases do not ask for it. A pre-release of 2.10 counts as before it.
+    Releases before :data:`CUBLAS_CHECK_REMOVED_IN`, with CUDA 10.2 or later, raise
+    ``RuntimeError`` on a cuBLAS matrix product under
+    ``torch.use_deterministic_algorithms(True)`` unless the environment variable
+    ``CUBLAS_WORKSPACE_CONFIG`` is ``":4096:8"`` or ``":16:8"``; later releases do not
+    ask for it. The check was added in 2020 (pytorch/pytorch#41377); the releases this
+    package supports before 2.10 (2.6 to 2.9) were scanned and have it. A pre-release of
+    2.10 counts as before it.
 
     Args:
         version: a torch version string such as ``"2.9.1+cu128"``. Default: the installed
@@ -91,6 +97,45 @@ def torch_checks_cublas_workspace(version: str | None = None) -> bool:
     return parsed < Version(".".join(map(str, CUBLAS_CHECK_REMOVED_IN)))
 
 
+#: A phrase of the error that the ``CUBLAS_WORKSPACE_CONFIG`` check raises, in every
+#: release that has it (``benchmarks/cublas_check.py`` looks for the same bytes).
+CUBLAS_CHECK_MESSAGE = b"it uses CuBLAS and you have CUDA >= 10.2"
+
+
+def cublas_check_in_library() -> bool | None:
+    """Whether the installed torch's ``libtorch_cpu`` holds the cuBLAS workspace check.
+
+    The check's error message is compiled into the library, so its bytes tell whether this
+    build still checks ``CUBLAS_WORKSPACE_CONFIG``, with or without a GPU. As a control,
+    the message of torch's other determinism check must be found in the same file.
+
+    Returns:
+        ``True`` or ``False``; ``None`` where no ``libtorch_cpu`` library is found in
+        ``torch/lib`` or the control message is missing from it (a build this cannot
+        read).
+
+    Examples:
+
+        >>> cublas_check_in_library() in (True, False, None)
+        True
+        >>> cublas_check_in_library() in (torch_checks_cublas_workspace(), None)
+        True
+    """
+    import mmap
+    from pathlib import Path
+
+    libraries = sorted((Path(torch.__file__).parent / "lib").glob("libtorch_cpu.*"))
+    if not libraries:
+        return None
+    with (
+        libraries[0].open("rb") as file,
+        mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data,
+    ):
+        if data.find(b"does not have a deterministic implementation") == -1:
+            return None
+        return data.find(CUBLAS_CHECK_MESSAGE) != -1
+
+
 def seed_everything(seed: int, deterministic: bool = True) -> dict[str, object]:
     """Seed Python, NumPy and torch, and switch torch to deterministic algorithms.
 
@@ -103,21 +148,24 @@ def seed_everything(seed: int, deterministic: bool = True) -> dict[str, object]:
       varying between runs. For CUDA convolutions this has the effect that
       ``torch.backends.cudnn.deterministic = True`` has (torch's documentation of the
       switch lists them among the operations it makes deterministic), so that flag is
-      left alone.
+      left alone; set it yourself for an operation whose documentation still asks for
+      it, such as ``nn.CTCLoss``.
     - ``torch.backends.cudnn.benchmark = False``: cuDNN does not time candidate
       algorithms and keep the fastest, a choice that PyTorch's reproducibility notes say
-      can differ from run to run; the switch above does not turn benchmarking off.
+      can differ from run to run; the switch above does not turn benchmarking off (the
+      reproducibility page asserts it).
     - With a GPU and a torch that still checks it (:func:`torch_checks_cublas_workspace`:
       releases before 2.10), the environment variable ``CUBLAS_WORKSPACE_CONFIG`` is set
-      to ``":4096:8"`` unless it is already set; those releases raise ``RuntimeError`` on
-      a cuBLAS matrix product under deterministic algorithms without it. cuBLAS reads it
-      when it starts, so call this function before the first CUDA matrix product. Later
-      releases do not ask for it, and it is left alone.
+      to ``":4096:8"`` unless it is already set; with CUDA 10.2 or later, those releases
+      raise ``RuntimeError`` on a cuBLAS matrix product under deterministic algorithms
+      without it. Their error message asks for it to be set before the application
+      runs, so call this function before the first CUDA matrix product. Later releases
+      do not ask for it, and it is left alone.
 
     Without ``deterministic``, only the generators are seeded and no switch is touched.
 
     The first ``torch.use_deterministic_algorithms`` call in a process also imports
-    torch's compiler configuration (to make Inductor deterministic too): seconds, once.
+    torch's compiler configuration (to make Inductor deterministic too), once.
 
     Args:
         seed: an int from ``0`` to ``2**32 - 1`` (the range all three libraries accept).

@@ -3,8 +3,8 @@ Two APIs, one computation
 =========================
 
 The ``forward`` of most ``torch.nn`` layers calls a ``torch.nn.functional`` (or ``torch``)
-function. The script reads that call in the installed torch's source, shows that the functions are plain
-functions or builtins (``F.conv2d`` is ``torch.conv2d`` itself), and runs
+function. The script reads that call in the installed torch's source, shows that the
+functions are plain functions or builtins (``F.conv2d`` is ``torch.conv2d`` itself), and runs
 ``BatchNorm1d`` both ways: as a Module, and as ``F.batch_norm`` with the Module's state
 passed in by hand. The figure follows a running mean updated both ways, batch by batch.
 """

@@ -464,7 +464,8 @@ def _restore_global_state() -> Iterator[None]:
     "Also call torch.use_deterministic_algorithms(True) (then such operations raise "
     "instead of varying), keep cudnn.benchmark = False, and give each DataLoader a seeded "
     "generator=; the workers, which seed random, NumPy and torch themselves, then get a "
-    "repeatable base seed, with no worker_init_fn. Only torch releases before 2.10 also need CUBLAS_WORKSPACE_CONFIG on "
+    "repeatable base seed, with no worker_init_fn. Only torch releases before 2.10 also "
+    "need CUBLAS_WORKSPACE_CONFIG on "
     "CUDA (nnguide.seeding.seed_everything sets what the installed torch needs). Even "
     "then PyTorch's reproducibility notes guarantee nothing across releases, platforms "
     "or devices, and a CPU result can depend on the number of threads.",

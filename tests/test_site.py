@@ -48,6 +48,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     base = tmp_path_factory.mktemp("site")
     copy_docs(base / "docs")
     shutil.copytree(EXAMPLES, base / "examples")
+    # The performance page reads the benchmark script whose data file it renders.
+    (base / "benchmarks").mkdir()
+    shutil.copy2(EXAMPLES.parent / "benchmarks" / "overhead.py", base / "benchmarks")
     logs = {}
     for language in LANGUAGES:
         status, logs[language] = sphinx_html(

@@ -34,7 +34,13 @@ from nnguide.registry import (
     table_rows,
     unmapped_functions,
 )
-from nnguide.seeding import seed_everything, seed_worker, seeded_generator
+from nnguide.seeding import (
+    cublas_check_in_library,
+    seed_everything,
+    seed_worker,
+    seeded_generator,
+    torch_checks_cublas_workspace,
+)
 from nnguide.summary import LayerSummary, format_summary, summary
 
 __all__ = [
@@ -59,6 +65,7 @@ __all__ = [
     "build_info",
     "cnn_functional",
     "counts",
+    "cublas_check_in_library",
     "entry",
     "format_summary",
     "functional_form",
@@ -75,6 +82,7 @@ __all__ = [
     "summary",
     "supported_modules",
     "table_rows",
+    "torch_checks_cublas_workspace",
     "unmapped_functions",
     "verification_cases",
 ]

@@ -7,9 +7,6 @@ on this machine's disk, while a range or uv would download a multi-GB CUDA build
 
 from __future__ import annotations
 
-import argparse
-import shutil
-import sys
 from pathlib import Path
 
 import nox
@@ -26,8 +23,7 @@ DOCS = ROOT / "docs"
 BUILD = DOCS / "_build"
 LOCALES = DOCS / "locales"
 
-sys.path.insert(0, str(DOCS / "_ext"))
-from build_site import LANGUAGES  # noqa: E402  (English, then the translations)
+TOOLS = "tools"  # the command-line programs the sessions run (relative to ROOT)
 
 
 def install(session: nox.Session, *groups: str) -> None:
@@ -37,75 +33,33 @@ def install(session: nox.Session, *groups: str) -> None:
     session.install("-e", ".")
 
 
-def parse(session: nox.Session, description: str, *options: tuple[str, dict]) -> argparse.Namespace:
-    """Parse a session's posargs; a wrong one stops the session with the accepted usage."""
-    parser = argparse.ArgumentParser(
-        prog=f"nox -s {session.name} --", description=description, exit_on_error=False
-    )
-    for flag, kwargs in options:
-        parser.add_argument(flag, **kwargs)
-    try:
-        args, unknown = parser.parse_known_args(session.posargs)
-    except argparse.ArgumentError as error:
-        session.error(f"{error}\n{parser.format_usage()}")
-    if unknown:
+def no_arguments(session: nox.Session) -> None:
+    """Stop a session that takes no arguments when it is given some, saying so."""
+    if session.posargs:
         session.error(
-            f"unknown argument(s) {' '.join(unknown)!r} for 'nox -s {session.name}'.\n"
-            f"{parser.format_help()}"
+            f"'nox -s {session.name}' takes no arguments, got {' '.join(session.posargs)!r}"
         )
-    return args
 
 
 @nox.session(python="3.11", reuse_venv=True)
 def docs(session: nox.Session) -> None:
-    """Build the site in every language (pages and examples executed once, warnings fatal)."""
-    args = parse(
-        session,
-        "Build the site into docs/_build/html/<language>/ and check the translations.",
-        (
-            "--clean",
-            {
-                "action": "store_true",
-                "help": "delete docs/_build and the generated gallery first, so every "
-                "page and example runs again",
-            },
-        ),
-        (
-            "--language",
-            {
-                "choices": [*LANGUAGES, "all"],
-                "default": "all",
-                "help": "build one language only (default: all); English alone skips "
-                "the translation gate",
-            },
-        ),
-    )
+    """Build the site in every language (pages and examples executed once, warnings fatal).
+
+    Arguments go to tools/build_site.py: ``nox -s docs -- --language en`` builds English
+    alone (no translation gate), ``-- --clean`` deletes the build and its caches first,
+    ``-- --help`` lists the options.
+    """
     install(session, "docs")
-    if args.clean:
-        clean()
-    languages = LANGUAGES if args.language == "all" else (args.language,)
     # One process: the catalog gate, English (which executes everything), then the
-    # translations, which reuse the execution caches. See docs/_ext/build_site.py.
-    session.run(
-        "python", "docs/_ext/build_site.py", *(f"--language={language}" for language in languages)
-    )
+    # translations, which reuse the execution caches. See tools/build_site.py.
+    session.run("python", f"{TOOLS}/build_site.py", *session.posargs)
 
 
 @nox.session(python="3.11", reuse_venv=True)
 def i18n(session: nox.Session) -> None:
     """For translators: bring docs/locales/*/LC_MESSAGES/*.po up to date with the English."""
-    parse(session, "Update the translation catalogs from the English source.")
     install(session, "docs")
-    session.run("python", "docs/_ext/build_site.py", "--update-catalogs")
-
-
-def clean() -> None:
-    """Remove every build product, including execution caches and the generated gallery."""
-    for path in (BUILD, DOCS / "auto_examples", DOCS / "sg_execution_times.rst"):
-        if path.is_dir():
-            shutil.rmtree(path)
-        elif path.exists():
-            path.unlink()
+    session.run("python", f"{TOOLS}/build_site.py", "--update-catalogs", *session.posargs)
 
 
 @nox.session(python="3.11", reuse_venv=True)
@@ -119,30 +73,29 @@ def tests(session: nox.Session) -> None:
 @nox.session(python="3.11", reuse_venv=True)
 def doctest(session: nox.Session) -> None:
     """The doctests of the docs (the API pages' examples), alone."""
-    parse(session, "Run the docs' doctests with Sphinx's doctest builder.")
+    no_arguments(session)
     install(session, "docs")
     run_doctest(session)
 
 
 def run_doctest(session: nox.Session) -> None:
-    session.run("python", "docs/_ext/build_site.py", "--doctest")
+    """Sphinx's doctest builder over the docs (nothing executed, no page written)."""
+    session.run("python", f"{TOOLS}/build_site.py", "--doctest")
 
 
 @nox.session(python="3.11", reuse_venv=True)
 def serve(session: nox.Session) -> None:
-    """Live-reloading preview of the English site on http://127.0.0.1:8000."""
-    args = parse(
-        session,
-        "Serve the site and rebuild it on every change.",
-        ("--port", {"type": int, "default": 8000, "help": "port on 127.0.0.1"}),
-    )
+    """Live-reloading preview of the English site on http://127.0.0.1:8000.
+
+    Arguments go to sphinx-autobuild (``nox -s serve -- --port 8001``).
+    """
     install(session, "serve")
     session.run(
         "sphinx-autobuild",
         "--host",
         "127.0.0.1",
         "--port",
-        str(args.port),
+        "8000",
         "--watch",
         "examples",
         "--watch",
@@ -153,6 +106,7 @@ def serve(session: nox.Session) -> None:
         "*/_build/*",
         "--doctree-dir",
         str(BUILD / "doctrees" / "serve"),
+        *session.posargs,
         str(DOCS),
         str(BUILD / "serve"),
     )
@@ -161,10 +115,10 @@ def serve(session: nox.Session) -> None:
 @nox.session(python="3.11", reuse_venv=True)
 def browser(session: nox.Session) -> None:
     """The built site in headless Chromium (both languages); screenshots in docs/_build."""
-    parse(session, "Build the site if needed, serve it on 127.0.0.1 and test it in Chromium.")
+    no_arguments(session)
     install(session, "browser")
     # A no-op when the site is built (jupyter-cache and sphinx-gallery's checksums).
-    session.run("python", "docs/_ext/build_site.py")
+    session.run("python", f"{TOOLS}/build_site.py")
     shots = BUILD / "screenshots"
     session.run("pytest", "tests_browser", env={"NNGUIDE_SCREENSHOTS": str(shots)})
     session.log(f"screenshots: {shots}")
@@ -172,22 +126,20 @@ def browser(session: nox.Session) -> None:
 
 @nox.session(python="3.11", reuse_venv=True)
 def audit(session: nox.Session) -> None:
-    """Lighthouse scores (median of 3) and page weights; fails below the targets."""
-    args = parse(
-        session,
-        "Build the site if needed and audit it with Lighthouse (npm ci) in Chromium.",
-        ("--runs", {"type": int, "default": 3, "help": "Lighthouse runs per page (median)"}),
-    )
+    """Lighthouse scores (median of 3) and page weights; fails below the targets.
+
+    Arguments go to tools/audit_site.py (``nox -s audit -- --runs 1``).
+    """
     install(session, "docs")
     session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
-    session.run("python", "docs/_ext/build_site.py")
-    session.run("python", "docs/_ext/audit_site.py", f"--runs={args.runs}")
+    session.run("python", f"{TOOLS}/build_site.py")
+    session.run("python", f"{TOOLS}/audit_site.py", *session.posargs)
 
 
 @nox.session(python="3.11", reuse_venv=True)
 def lint(session: nox.Session) -> None:
     """ruff (code style and errors) and sphinx-lint (the docs' markup)."""
-    parse(session, "Lint the code and the docs.")
+    no_arguments(session)
     session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
@@ -209,7 +161,7 @@ def lint(session: nox.Session) -> None:
 @nox.session(python="3.11", reuse_venv=True)
 def typecheck(session: nox.Session) -> None:
     """mypy --strict over src/nnguide."""
-    parse(session, "Type-check the package.")
+    no_arguments(session)
     install(session, "typecheck")
     session.run("mypy")
 
@@ -217,6 +169,6 @@ def typecheck(session: nox.Session) -> None:
 @nox.session(python="3.11", reuse_venv=True)
 def bench(session: nox.Session) -> None:
     """Time cold, no-op and one-script rebuilds; write benchmarks/results.md."""
-    parse(session, "Measure the docs build (medians of 3) and write benchmarks/results.md.")
+    no_arguments(session)
     install(session, "docs")
     session.run("python", "benchmarks/bench_build.py")

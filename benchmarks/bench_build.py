@@ -5,7 +5,7 @@ repeated ROUNDS times, medians reported:
 
 - cold, English only: no build output, no execution cache, no generated gallery.
 - cold, bilingual: the same from scratch, as ``nox -s docs`` runs it
-  (``docs/_ext/build_site.py``): the catalogs extracted and checked, then English (which
+  (``tools/build_site.py``): the catalogs extracted and checked, then English (which
   executes everything), then Chinese.
 - no-op: the bilingual build again with nothing changed; nothing may execute.
 - one script edited: one gallery script's content changes; only it may execute, once.
@@ -30,13 +30,16 @@ from pathlib import Path
 
 import torch
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "docs" / "_ext"))
+from nnguide_languages import LANGUAGES as SITE_LANGUAGES
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 BUILD = DOCS / "_build"
 EXAMPLES = ROOT / "examples"
 RESULTS = Path(__file__).with_name("results.md")
 ROUNDS = 3
-LANGUAGES = ("en", "zh_CN")
+LANGUAGES = tuple(SITE_LANGUAGES)  # English first, then the translations
 
 
 def clean() -> None:
@@ -50,7 +53,7 @@ def build(languages: tuple[str, ...] = LANGUAGES) -> tuple[float, int, int]:
     result = subprocess.run(
         [
             sys.executable,
-            str(DOCS / "_ext" / "build_site.py"),
+            str(ROOT / "tools" / "build_site.py"),
             *(f"--language={language}" for language in languages),
         ],
         capture_output=True,

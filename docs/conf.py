@@ -9,7 +9,9 @@ from pathlib import Path
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE / "_ext"))
 
-import nnguide_docs  # noqa: E402
+import nnguide_hosting  # noqa: E402
+import nnguide_inventories  # noqa: E402
+import nnguide_languages  # noqa: E402
 
 from nnguide import build_info  # noqa: E402
 
@@ -21,8 +23,16 @@ INFO = build_info()
 release = version = INFO.nnguide
 
 # -- Extensions --------------------------------------------------------------------------
+# The site's own extensions, in docs/_ext/: one job each (their docstrings say which).
 extensions = [
-    "nnguide_docs",
+    "nnguide_strings",  # interface strings no template hands to gettext
+    "nnguide_hosting",  # hosted URLs, language twins and switcher, the 404 page's links
+    "nnguide_meta",  # page descriptions, Open Graph
+    "nnguide_sitemap",  # each language's sitemap.xml
+    "nnguide_assets",  # one stylesheet bundle, deferred scripts
+    "nnguide_images",  # width and height on every figure
+    "nnguide_mathml",  # math as MathML
+    "nnguide_zh_search",  # Sphinx 9.0's Chinese search page
     "nnguide_reference",
     "myst_nb",
     "sphinx_gallery.gen_gallery",
@@ -64,17 +74,19 @@ nitpick_ignore_regex = [
 # -- Cross-references without the network ------------------------------------------------
 # PyTorch's and Python's inventories are written from the installed packages, with their
 # sites' URL schemes; nothing is fetched.
-intersphinx_mapping = nnguide_docs.offline_intersphinx_mapping(HERE / "_build" / "inventories")
+intersphinx_mapping = nnguide_inventories.offline_intersphinx_mapping(
+    HERE / "_build" / "inventories"
+)
 intersphinx_timeout = 1
 
 # -- Hosting -----------------------------------------------------------------------------
 # The one place the site's address is set. Each language is its own Read the Docs project,
 # served at <site>/<slug>/<version>/ (en/, zh-cn/); canonical links, hreflang, Open Graph
-# and each language's sitemap.xml are derived from it (nnguide_docs.language_root).
+# and each language's sitemap.xml are derived from it (nnguide_hosting.language_root).
 nnguide_site_url = "https://nnguide.readthedocs.io/"
 # The custom 404 page is docs/404.md; sphinx-notfound-page makes its links absolute
 # (/en/ here, /en/<version>/ on Read the Docs), so it works at any depth.
-notfound_pagename = nnguide_docs.NOT_FOUND
+notfound_pagename = nnguide_hosting.NOT_FOUND
 # Math renders as MathML, which browsers draw natively: no MathJax, no CDN request.
 html_math_renderer = "mathml"
 
@@ -97,7 +109,8 @@ sphinx_gallery_conf = {
     # Every script in examples/ is executed; tests/test_gallery.py checks the pattern.
     "filename_pattern": r"\.py$",
     "ignore_pattern": r"__init__\.py",
-    "reset_modules": ("matplotlib", "nnguide_docs.reset_torch"),
+    # Before each script: torch's state as the build started (docs/_ext/nnguide_gallery.py).
+    "reset_modules": ("matplotlib", "nnguide_gallery.reset_torch"),
     "reset_modules_order": "before",
     "abort_on_example_error": False,  # run them all, then fail the build naming each one
     "only_warn_on_example_error": False,
@@ -167,7 +180,7 @@ copybutton_prompt_is_regexp = True
 # -- Internationalisation (English source) ------------------------------------------------
 # nox passes -D language=zh_CN for the Chinese build; Read the Docs names the language
 # of each of its projects in READTHEDOCS_LANGUAGE (zh-cn), mapped here onto Sphinx's code.
-language = nnguide_docs.language_from_rtd(os.environ.get("READTHEDOCS_LANGUAGE", "en"))
+language = nnguide_languages.language_from_rtd(os.environ.get("READTHEDOCS_LANGUAGE", "en"))
 locale_dirs = ["locales/"]
 gettext_compact = False
 gettext_uuid = False

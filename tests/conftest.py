@@ -13,8 +13,10 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 EXAMPLES = ROOT / "examples"
 
-# The docs' build helpers live beside conf.py, not in the package.
+# The docs' extensions live beside conf.py, the command-line programs in tools/; neither
+# is part of the package.
 sys.path.insert(0, str(DOCS / "_ext"))
+sys.path.insert(0, str(ROOT / "tools"))
 
 
 @pytest.fixture(scope="session")

@@ -20,3 +20,10 @@ def test_every_name_on_the_api_page_is_importable_from_nnguide(root: Path) -> No
         for name in (member.strip() for member in members.split(",")):
             assert name in nnguide.__all__, name
             assert getattr(nnguide, name) is getattr(module, name), name
+    # single objects, documented where they are defined
+    objects = re.findall(r"^\.\. auto(?:function|class):: (\S+)\.(\w+)$", page, re.MULTILINE)
+    assert len(objects) == page.count(".. autofunction::") + page.count(".. autoclass::")
+    for module_name, name in objects:
+        module = importlib.import_module(module_name)
+        assert name in nnguide.__all__, name
+        assert getattr(nnguide, name) is getattr(module, name), name

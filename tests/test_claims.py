@@ -18,6 +18,8 @@ from torch import nn
 from nnguide import claims
 from nnguide.__main__ import main
 from nnguide.claims import CLAIM_IDS, Evidence, all_claims, run_claim
+from nnguide.claims._core import CLAIMS, Observation, claim
+from nnguide.state import capture
 
 # The guide's verdict on each statement of the article.
 VERDICTS = {
@@ -76,23 +78,34 @@ def test_claims_leave_no_trace(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
     monkeypatch.chdir(tmp_path)
     torch.manual_seed(123)
     random.seed(5)
-    state = (
-        torch.get_rng_state(),
-        random.getstate(),
-        torch.are_deterministic_algorithms_enabled(),
-        torch.backends.cudnn.deterministic,
-        torch.backends.cudnn.benchmark,
-    )
+    before = capture()
     evidence = all_claims()
     assert [e.claim_id for e in evidence] == list(CLAIM_IDS)
-    assert torch.equal(torch.get_rng_state(), state[0])
-    assert state[1:] == (
-        random.getstate(),
-        torch.are_deterministic_algorithms_enabled(),
-        torch.backends.cudnn.deterministic,
-        torch.backends.cudnn.benchmark,
-    )
+    assert before.same_as(capture())  # generators, deterministic and cuDNN flags, dtype, threads
     assert list(tmp_path.iterdir()) == []  # file claims used their own temporary folder
+
+
+def test_each_claim_is_a_function_named_by_what_it_checks() -> None:
+    names = set()
+    for claim_id in CLAIM_IDS:
+        claim = CLAIMS[claim_id]
+        check = claim.check
+        assert check.claim is claim  # type: ignore[attr-defined]  # the id is data on it
+        assert claim.claim_id == claim_id
+        assert not re.fullmatch(r"_?a\d+", check.__name__), check.__name__
+        assert check.__doc__ and check.__doc__.startswith(f"Claim {claim_id} ({claim.verdict}): ")
+        names.add(check.__name__)
+    assert len(names) == len(CLAIM_IDS)
+
+
+def test_a_claim_id_cannot_be_taken_twice() -> None:
+    def again() -> Observation:
+        raise AssertionError("never runs")
+
+    register = claim("A4", statement="s", verdict="wrong", corrected="c")
+    with pytest.raises(ValueError, match=r"claim id 'A4' is already taken by article_sequential"):
+        register(again)
+    assert CLAIMS["A4"].check.__name__ == "article_sequential_fails_twice"
 
 
 def test_evidence_is_frozen() -> None:
@@ -196,12 +209,12 @@ def test_help_lists_both_commands(capsys: pytest.CaptureFixture[str]) -> None:
 def test_table_without_registry_says_so(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setitem(sys.modules, "nnguide.registry", None)  # makes the import fail
+    monkeypatch.setitem(sys.modules, "nnguide.verification", None)  # makes the import fail
     assert main(["table"]) == 1
     out, err = capsys.readouterr()
     assert out == ""
     assert err.startswith("nnguide table: the module registry is not available")
-    assert "nnguide.registry.table_rows could not be imported" in err
+    assert "nnguide.verification.table_rows could not be imported" in err
 
 
 class Row(NamedTuple):
@@ -213,13 +226,13 @@ class Row(NamedTuple):
 
 @pytest.fixture
 def fake_registry(monkeypatch: pytest.MonkeyPatch) -> None:
-    registry = types.ModuleType("nnguide.registry")
+    registry = types.ModuleType("nnguide.verification")
     registry.table_rows = lambda: [  # type: ignore[attr-defined]
         Row("nn.ReLU", "F.relu", "inplace -> inplace", "calls"),
         Row("nn.Linear", "F.linear", "weight, bias -> weight, bias", "calls"),
         Row("nn.Flatten", "", "", "none | no counterpart"),
     ]
-    monkeypatch.setitem(sys.modules, "nnguide.registry", registry)
+    monkeypatch.setitem(sys.modules, "nnguide.verification", registry)
 
 
 @pytest.mark.usefixtures("fake_registry")
@@ -249,9 +262,9 @@ def test_table_csv(capsys: pytest.CaptureFixture[str]) -> None:
 def test_table_with_plain_tuples_uses_default_headers(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    registry = types.ModuleType("nnguide.registry")
+    registry = types.ModuleType("nnguide.verification")
     registry.table_rows = lambda: [("nn.ReLU", "F.relu", "inplace", "calls")]  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "nnguide.registry", registry)
+    monkeypatch.setitem(sys.modules, "nnguide.verification", registry)
     assert main(["table", "--format", "csv"]) == 0
     assert capsys.readouterr().out.splitlines()[0] == "module,counterpart,state mapping,status"
 
@@ -263,7 +276,7 @@ def test_table_refuses_an_unknown_format(capsys: pytest.CaptureFixture[str]) -> 
 
 
 def test_table_prints_the_real_registry(capsys: pytest.CaptureFixture[str]) -> None:
-    from nnguide.registry import table_rows
+    from nnguide.verification import table_rows
 
     rows = table_rows()
     assert main(["table", "--format", "csv"]) == 0

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import nnguide_docs
+import nnguide_files
+import nnguide_inventories
 import pytest
 import torch
 from sphinx.util.inventory import InventoryFile
@@ -10,13 +11,15 @@ from sphinx.util.inventory import InventoryFile
 
 @pytest.fixture(scope="module")
 def torch_inventory():
-    data = nnguide_docs.inventory_bytes("PyTorch", torch.__version__, nnguide_docs.torch_entries())
-    return InventoryFile.loads(data, uri=nnguide_docs.torch_docs_url())
+    data = nnguide_inventories.inventory_bytes(
+        "PyTorch", torch.__version__, nnguide_inventories.torch_entries()
+    )
+    return InventoryFile.loads(data, uri=nnguide_inventories.torch_docs_url())
 
 
 def test_url_is_the_installed_release():
     major, minor = torch.__version__.split(".")[:2]
-    assert nnguide_docs.torch_docs_url() == f"https://docs.pytorch.org/docs/{major}.{minor}/"
+    assert nnguide_inventories.torch_docs_url() == f"https://docs.pytorch.org/docs/{major}.{minor}/"
 
 
 @pytest.mark.parametrize(
@@ -36,7 +39,7 @@ def test_url_is_the_installed_release():
 )
 def test_names_resolve_to_pytorch_pages(torch_inventory, role, name, page):
     item = torch_inventory.data[role][name]
-    assert item.uri.startswith(nnguide_docs.torch_docs_url() + page)
+    assert item.uri.startswith(nnguide_inventories.torch_docs_url() + page)
 
 
 def test_every_nn_module_class_is_in_the_inventory(torch_inventory):
@@ -53,8 +56,8 @@ def test_every_nn_module_class_is_in_the_inventory(torch_inventory):
 
 
 def test_python_inventory_has_builtins():
-    data = nnguide_docs.inventory_bytes("Python", "3", nnguide_docs.python_entries())
-    inventory = InventoryFile.loads(data, uri=nnguide_docs.python_docs_url())
+    data = nnguide_inventories.inventory_bytes("Python", "3", nnguide_inventories.python_entries())
+    inventory = InventoryFile.loads(data, uri=nnguide_inventories.python_docs_url())
     assert inventory.data["py:class"]["int"].uri.endswith("library/functions.html#int")
     assert inventory.data["py:class"]["str"].uri.endswith("library/stdtypes.html#str")
     assert inventory.data["py:exception"]["ValueError"].uri.endswith("exceptions.html#ValueError")
@@ -63,9 +66,9 @@ def test_python_inventory_has_builtins():
 
 def test_inventory_is_rewritten_only_when_it_changes(tmp_path):
     path = tmp_path / "x.inv"
-    nnguide_docs.write_if_changed(path, b"a")
+    nnguide_files.write_if_changed(path, b"a")
     mtime = path.stat().st_mtime_ns
-    nnguide_docs.write_if_changed(path, b"a")
+    nnguide_files.write_if_changed(path, b"a")
     assert path.stat().st_mtime_ns == mtime
-    nnguide_docs.write_if_changed(path, b"b")
+    nnguide_files.write_if_changed(path, b"b")
     assert path.read_bytes() == b"b"

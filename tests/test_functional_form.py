@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import warnings
 from typing import Any
 
 import pytest
@@ -13,18 +11,12 @@ import torch.nn as nn
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnguide.functional_form import (
-    Case,
-    NoFunctionalFormError,
-    functional_form,
-    supported_modules,
-    verification_cases,
-)
-from nnguide.registry import entry, registry
+from nnguide.cases import Case, verification_cases
+from nnguide.functional_form import NoFunctionalFormError, functional_form
+from nnguide.verification import check_case
 
 CASES = verification_cases()
 DTYPES = [torch.float32, torch.float64]
-SEED = 20240607
 
 
 def _raise_forward(*args: Any, **kwargs: Any) -> Any:
@@ -42,69 +34,13 @@ def _assert_same(got: Any, expected: Any, rtol: float = 0.0, atol: float = 0.0) 
         torch.testing.assert_close(got, expected, rtol=rtol, atol=atol, equal_nan=True)
 
 
-def _run(fn: Any, args: Any, kwargs: Any, no_grad: bool) -> tuple[Any, list[str]]:
-    ctx = torch.no_grad() if no_grad else contextlib.nullcontext()
-    with warnings.catch_warnings(record=True) as caught, ctx:
-        warnings.simplefilter("always")
-        torch.manual_seed(SEED)
-        out = fn(*args, **kwargs)
-    return out, [f"{w.category.__name__}: {w.message}" for w in caught]
-
-
-def _tolerance(case: Case, dtype: torch.dtype, training: bool) -> tuple[float, float]:
-    if not case.fast_path or training:
-        return 0.0, 0.0
-    for tol in entry(case.module).tolerances:
-        if tol.dtype == str(dtype).removeprefix("torch."):
-            return tol.rtol, tol.atol
-    return 0.0, 0.0
-
-
-def check_case(case: Case, dtype: torch.dtype, training: bool) -> None:
-    """Module and form on copies of the same module and inputs: same output, state, warnings."""
-    module, args, kwargs = case.build(dtype)
-    module.train(training)
-    with warnings.catch_warnings():
-        # deep-copying an nn.NLLLoss2d runs its deprecated __new__ again
-        warnings.filterwarnings("ignore", "`NLLLoss2d` has been deprecated", FutureWarning)
-        twin = copy.deepcopy(module)
-    twin.forward = _raise_forward  # type: ignore[method-assign]
-    form = functional_form(twin)
-    # deepcopy keeps aliasing (query is key is value), which the module's paths test.
-    a1, k1 = copy.deepcopy((args, kwargs))
-    a2, k2 = copy.deepcopy((args, kwargs))
-    expected, w_expected = _run(module, a1, k1, case.no_grad)
-    got, w_got = _run(form, a2, k2, case.no_grad)
-    rtol, atol = _tolerance(case, dtype, training)
-    _assert_same(got, expected, rtol, atol)
-    # in-place ops touch the inputs alike; buffers (running stats, num_batches_tracked,
-    # max_norm-renormalised embeddings) are updated alike
-    _assert_same(a2, a1)
-    s1, s2 = module.state_dict(), twin.state_dict()
-    assert s1.keys() == s2.keys()
-    for k in s1:
-        torch.testing.assert_close(s2[k], s1[k], rtol=0, atol=0, equal_nan=True, msg=k)
-    assert w_got == w_expected
-
-
 @pytest.mark.parametrize("training", [True, False], ids=["train", "eval"])
 @pytest.mark.parametrize("dtype", DTYPES, ids=["float32", "float64"])
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_form_matches_module(case: Case, dtype: torch.dtype, training: bool) -> None:
-    check_case(case, dtype, training)
-
-
-def test_every_mapped_entry_has_a_case_and_a_form() -> None:
-    mapped = {e.module for e in registry() if e.mapped}
-    with_cases = {c.module for c in CASES}
-    assert mapped - with_cases == set(), "mapped entries without a verification case"
-    assert mapped - set(supported_modules()) == set(), "mapped entries without a form"
-    assert with_cases <= mapped, "cases for modules the registry does not map"
-
-
-def test_case_ids_are_unique() -> None:
-    ids = [c.id for c in CASES]
-    assert len(ids) == len(set(ids))
+    """Same output, inputs afterwards, state and warnings; forward never called."""
+    result = check_case(case, dtype, training)
+    assert result.passed, f"{case.id}: {result.failure}\n{result.detail}"
 
 
 def test_form_never_calls_forward() -> None:

@@ -81,20 +81,22 @@ def test_script_runs_on_its_own_without_nnguide(script: Path, tmp_path: Path):
 
 
 def test_reset_restores_torch_globals():
-    import nnguide_docs
+    import nnguide_gallery
     import torch
+
+    from nnguide import state
 
     torch.manual_seed(1234)
     torch.use_deterministic_algorithms(True, warn_only=True)
     torch.set_default_dtype(torch.float64)
     torch.set_num_threads(1)
-    nnguide_docs.reset_torch({}, "plot_x.py")
-    after = nnguide_docs.torch_globals()
-    initial = nnguide_docs.initial_torch_globals()
-    assert torch.equal(after.pop("rng_state"), initial.pop("rng_state"))
-    assert after == initial
-    assert after["deterministic"] is False
-    assert after["default_dtype"] == torch.float32
+    nnguide_gallery.reset_torch({}, "plot_x.py")
+    after = state.capture()
+    initial = nnguide_gallery.START
+    assert torch.equal(after.torch_rng, initial.torch_rng)
+    assert after.settings() == initial.settings()
+    assert after.deterministic is False
+    assert after.default_dtype == torch.float32
 
 
 def test_a_failing_example_fails_the_build_naming_script_and_assertion(tmp_path: Path):

@@ -15,17 +15,12 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from nnguide_docs import (
-    LANGUAGES,
-    NOT_FOUND,
-    language_root,
-    mathml,
-    png_size,
-    sitemap_xml,
-    summary,
-    twin_url,
-    url_prefix,
-)
+from nnguide_hosting import NOT_FOUND, language_root, twin_url, url_prefix
+from nnguide_images import png_size
+from nnguide_languages import LANGUAGES
+from nnguide_mathml import mathml
+from nnguide_meta import summary
+from nnguide_sitemap import sitemap_xml
 from site_checks import css_loads, html_loads, is_remote, page_weight, serve
 
 SITE = "https://example.org/"

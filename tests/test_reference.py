@@ -1,27 +1,26 @@
 """The reference page's directive and role: one row per entry, anchors, links, catalogs.
 
 Small Sphinx projects in a temporary folder use the extension as the site does; the
-verification run (every case, a few seconds) is switched off there and tested on its own.
+verification run (every case, a few seconds) is switched off there; tests/test_verification.py
+tests it on its own.
 """
 
 from __future__ import annotations
 
-import copy
 import textwrap
 from collections import Counter
 from io import StringIO
 from pathlib import Path
 
-import nnguide_docs
+import nnguide_inventories
 import nnguide_reference
 import pytest
-import torch
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
-from nnguide.functional_form import verification_cases
-from nnguide.registry import Unmapped, counts, registry, unmapped_functions
+from nnguide.registry import Unmapped, registry, registry_counts, unmapped_functions
+from nnguide.verification import counts, verify
 
 LABELS = {
     "mapped": ["Module label", "Counterpart label", "State label", "Status label"],
@@ -57,7 +56,7 @@ def build(
     src = folder / "src"
     src.mkdir(parents=True, exist_ok=True)
     (src / "index.rst").write_text(page, encoding="utf-8")
-    mapping = nnguide_docs.offline_intersphinx_mapping(folder / "inventories")
+    mapping = nnguide_inventories.offline_intersphinx_mapping(folder / "inventories")
     (src / "conf.py").write_text(
         "extensions = ['nnguide_reference', 'sphinx.ext.intersphinx']\n"
         f"intersphinx_mapping = {mapping!r}\n"
@@ -111,7 +110,7 @@ def test_one_row_per_registry_entry(tables: dict[str, nodes.table]):
     unmapped = [nnguide_reference.anchor(e.module) for e in registry() if not e.mapped]
     assert row_ids(tables["mapped"]) == mapped
     assert row_ids(tables["unmapped"]) == unmapped
-    assert len(mapped) + len(unmapped) == counts()["modules"]
+    assert len(mapped) + len(unmapped) == registry_counts()["modules"]
 
 
 def test_one_row_per_function_without_module_and_per_reason(tables: dict[str, nodes.table]):
@@ -130,8 +129,8 @@ def test_anchors_are_unique_in_the_page(site: tuple[Sphinx, str]):
 def test_reason_counts_add_up(tables: dict[str, nodes.table]):
     rows = tables["reasons"].next_node(nodes.tbody).children
     per_reason = {row["ids"][0]: int(row.children[1].astext()) for row in rows}
-    assert sum(per_reason.values()) == counts()["unmapped"]
-    assert per_reason["unmapped-CONTAINER"] == counts()["unmapped.CONTAINER"]
+    assert sum(per_reason.values()) == registry_counts()["unmapped"]
+    assert per_reason["unmapped-CONTAINER"] == registry_counts()["unmapped.CONTAINER"]
 
 
 def test_headers_are_the_pages_labels(tables: dict[str, nodes.table]):
@@ -142,14 +141,14 @@ def test_headers_are_the_pages_labels(tables: dict[str, nodes.table]):
 
 def test_names_link_to_pytorch(site: tuple[Sphinx, str]):
     html = (Path(site[0].outdir) / "index.html").read_text(encoding="utf-8")
-    url = nnguide_docs.torch_docs_url()
+    url = nnguide_inventories.torch_docs_url()
     assert f'href="{url}generated/torch.nn.ReLU.html#torch.nn.ReLU"' in html
     assert f'href="{url}generated/torch.nn.functional.relu.html#torch.nn.functional.relu"' in html
     assert 'id="torch-nn-ReLU"' in html
 
 
 def test_role_writes_the_registrys_counts(site: tuple[Sphinx, str]):
-    c = counts()
+    c = registry_counts()
     first = site[0].env.get_doctree("index").next_node(nodes.paragraph).astext()
     assert first == f"Mapped: {c['mapped']} of {c['modules']}; dtype float32."
 
@@ -192,22 +191,10 @@ def test_bad_use_names_what_was_expected(tmp_path: Path, page: str, expected: st
     assert expected in " ".join(warnings.split())
 
 
-def test_check_case_passes_on_real_cases():
-    for module in ("ReLU", "Dropout", "BatchNorm1d", "Embedding"):
-        for case in verification_cases(module):
-            assert nnguide_reference.check_case(case) == "", case.id
-
-
-def test_check_case_reports_a_wrong_form(monkeypatch: pytest.MonkeyPatch):
-    def off_by_one(module: torch.nn.Module):
-        twin = copy.deepcopy(module)
-        return lambda *args, **kwargs: twin(*args, **kwargs) + 1
-
-    monkeypatch.setattr(nnguide_reference, "functional_form", off_by_one)
-    assert nnguide_reference.check_case(verification_cases("ReLU")[0]) == "output"
-
-
-def test_status_counts_passed_cases():
-    assert nnguide_reference.Result(3, ()).status == "verified: 3/3"
-    assert nnguide_reference.Result(3, ("ReLU-x (output)",)).status == "FAILED: 2/3"
-    assert nnguide_reference.Result(0, ()).status == "unverified"
+def test_checked_facts_are_the_verification_runs():
+    """With the run switched on, the role's numbers are those of nnguide.verification."""
+    facts = nnguide_reference.checked_facts()
+    results = verify().values()
+    assert facts["verified"] == facts["verified_modules"] == counts()["verified"]
+    assert facts["passed_cases"] == sum(r.cases for r in results) == facts["cases"]
+    assert (facts["check.dtype"], facts["check.mode"]) == ("float32", "module.train()")

@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pytest
 from conftest import DOCS, EXAMPLES, copy_docs, sphinx_html
-from nnguide_docs import NOT_FOUND, language_root
+from nnguide_hosting import NOT_FOUND, language_root
+from nnguide_languages import LANGUAGES as SITE_LANGUAGES
 from site_checks import BUDGET, page_weight, third_party_loads
 
-LANGUAGES = {"en": "en", "zh_CN": "zh-CN"}
+LANGUAGES = {code: language.tag for code, language in SITE_LANGUAGES.items()}
 SEARCH_DICT = DOCS / "locales" / "zh_CN" / "search_dict.txt"
 SITE_URL = re.search(r'nnguide_site_url = "([^"]+)"', (DOCS / "conf.py").read_text())[1]
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+sys.path.insert(0, str(ROOT / "tools"))
 from site_checks import LANGUAGE_FOLDERS as LANGUAGES  # noqa: E402
 from site_checks import serve  # noqa: E402
 

@@ -13,12 +13,13 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from conftest import LANGUAGES, Browser
+from nnguide_languages import LANGUAGES as SITE_LANGUAGES
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 OTHER = {"en": "zh_CN", "zh_CN": "en"}
-TAGS = {"en": "en", "zh_CN": "zh-CN"}
+TAGS = {code: language.tag for code, language in SITE_LANGUAGES.items()}  # <html lang>
 CHAPTER = "inplace.html"
 EXAMPLE = "auto_examples/plot_inplace.html"
 # A chapter's key term in each language, and the chapter the search must return.

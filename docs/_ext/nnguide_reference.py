@@ -24,27 +24,25 @@ inventory has it, and stays plain code otherwise.
 
 The role ``{nnguide}`key``` writes a number of the registry into prose (``mapped``,
 ``unmapped.CONTAINER``, ``functions_without_module``, ``cases``, ...): the keys of
-:func:`nnguide.registry.counts`, and the facts of the verification run below.
+:func:`nnguide.registry.registry_counts`, and the facts of the verification run below.
 
-The mapped table's status comes from running every verification case of
-:mod:`nnguide.functional_form` once, when the page is read: in ``float32``, in
-training mode, module against functional form, outputs, inputs and state compared
-with ``==`` (so ``-0.0`` equals ``0.0``, and NaN is taken to equal NaN). A mismatch is a
-warning, which fails the build. The run happens once per
+The mapped table's status comes from :func:`nnguide.verification.verify`, run once when
+the page is read: every verification case of :mod:`nnguide.cases`, in ``float32``, in
+training mode, module against functional form by :func:`nnguide.verification.check_case`,
+the routine the test suite runs in more settings. Outputs, inputs and state are compared
+with ``==`` (so ``-0.0`` equals ``0.0``, and NaN is taken to equal NaN), and the warnings
+too. A mismatch is a warning, which fails the build. The run happens once per
 process (``build_site.py`` reads the page for the gettext, English and Chinese
-builds), and a page is read again only when its source, this file, the registry or
-the installed torch changes.
+builds), and a page is read again only when its source, this file, the registry, the
+forms, the cases, the verification or the installed torch changes.
 """
 
 from __future__ import annotations
 
-import copy
 import functools
 import sys
-import warnings
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -55,14 +53,32 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
-from nnguide.functional_form import Case, functional_form, verification_cases
-from nnguide.registry import Entry, Unmapped, counts, registry, unmapped_functions
+from nnguide.cases import verification_cases
+from nnguide.registry import Entry, Unmapped, registry, registry_counts, unmapped_functions
+from nnguide.verification import CHECK_DTYPE, CHECK_TRAINING, counts, verify
 
 NN, F = "torch.nn.", "torch.nn.functional."
-# A page that uses the directive or the role is read again when one of these changes.
+
+
+def _sources(*names: str) -> list[str]:
+    """The source files of these modules of nnguide; every file of a package."""
+    out = []
+    for name in names:
+        path = Path(str(sys.modules[name].__file__))
+        out.extend(
+            map(str, sorted(path.parent.glob("*.py")))
+            if path.name == "__init__.py"
+            else [str(path)]
+        )
+    return out
+
+
+# A page that uses the directive or the role is read again when one of these changes:
+# the registry, the forms, the cases, the verification, this file, the installed torch.
 DEPENDENCIES = (
-    sys.modules[Entry.__module__].__file__,
-    sys.modules[Case.__module__].__file__,
+    *_sources(
+        "nnguide.registry", "nnguide.functional_form", "nnguide.cases", "nnguide.verification"
+    ),
     __file__,
     str(Path(torch.__file__).parent / "version.py"),
 )
@@ -77,108 +93,16 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "functions": ("function",),
 }
 
-# What the build runs for each verification case (the test suite runs more).
-CHECK_DTYPE = torch.float32
-CHECK_TRAINING = True
-
 
 # --------------------------------------------------------------------------------------
-# The verification run
+# The role's facts: the registry's counts, and those of nnguide.verification's run
 # --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Result:
-    """The build's verification of one mapped module."""
-
-    cases: int
-    failures: tuple[str, ...]
-
-    @property
-    def status(self) -> str:
-        """``verified: 7/7``, ``FAILED: 6/7`` or ``unverified``."""
-        if not self.cases:
-            return "unverified"
-        passed = self.cases - len(self.failures)
-        return f"{'FAILED' if self.failures else 'verified'}: {passed}/{self.cases}"
-
-
-def _same(got: Any, expected: Any) -> bool:
-    """Equal structure, dtypes, shapes and values (NaN equal to NaN)."""
-    if isinstance(expected, (tuple, list)):
-        return (
-            type(got) is type(expected)
-            and len(got) == len(expected)
-            and all(_same(g, e) for g, e in zip(got, expected, strict=True))
-        )
-    if isinstance(expected, torch.Tensor):
-        return (
-            isinstance(got, torch.Tensor)
-            and got.dtype == expected.dtype
-            and got.shape == expected.shape
-            and bool(((got == expected) | (got.isnan() & expected.isnan())).all())
-        )
-    return bool(got == expected)
-
-
-def check_case(
-    case: Case, dtype: torch.dtype = CHECK_DTYPE, training: bool = CHECK_TRAINING
-) -> str:
-    """Run one verification case once; ``""`` when module and form agree, else what differed.
-
-    Module and form run on copies of the same module and inputs, from the same seed; the
-    outputs, the inputs afterwards (in-place operations) and the state dicts must be equal.
-    """
-    module, args, kwargs = case.build(dtype)
-    module.train(training)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # NLLLoss2d's deprecation, warned again on copy
-        twin = copy.deepcopy(module)
-        form = functional_form(twin)
-        a1, k1 = copy.deepcopy((args, kwargs))
-        a2, k2 = copy.deepcopy((args, kwargs))
-        grad = torch.no_grad() if case.no_grad else torch.enable_grad()
-        with torch.random.fork_rng(devices=[]), grad:
-            # the CPU generator alone: torch.manual_seed also queues seeds for every
-            # accelerator, recording a stack trace for each, which costs milliseconds
-            torch.default_generator.manual_seed(0)
-            expected = module(*a1, **k1)
-            torch.default_generator.manual_seed(0)
-            got = form(*a2, **k2)
-    if not _same(got, expected):
-        return "output"
-    if not _same(a2, a1):
-        return "inputs"
-    s1, s2 = module.state_dict(), twin.state_dict()
-    if s1.keys() != s2.keys() or not all(_same(s2[k], s1[k]) for k in s1):
-        return "state"
-    return ""
-
-
-@functools.cache
-def verification() -> dict[str, Result]:
-    """Every mapped module's result, from running all its cases (once per process)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # small tensors: threads only contend on a busy machine
-    try:
-        failed: dict[str, list[str]] = {}
-        for case in verification_cases():
-            what = check_case(case)
-            if what:
-                failed.setdefault(case.module, []).append(f"{case.id} ({what})")
-    finally:
-        torch.set_num_threads(threads)
-    return {
-        e.module: Result(len(verification_cases(e.module)), tuple(failed.get(e.module, ())))
-        for e in registry()
-        if e.mapped
-    }
 
 
 @functools.cache
 def facts() -> dict[str, int | str]:
-    """What the role ``{nnguide}`` can write: the registry's counts and the run's facts."""
-    out: dict[str, int | str] = dict(counts())
+    """What the role ``{nnguide}`` can write without a run: counts and the run's settings."""
+    out: dict[str, int | str] = dict(registry_counts())
     out.update({f"unmapped.{r.name}": out.get(f"unmapped.{r.name}", 0) for r in Unmapped})
     out["cases"] = len(verification_cases())
     out["check.dtype"] = str(CHECK_DTYPE).removeprefix("torch.")
@@ -189,10 +113,11 @@ def facts() -> dict[str, int | str]:
 
 def checked_facts() -> dict[str, int | str]:
     """:func:`facts` plus the verification run's counts (which run every case)."""
-    results = verification().values()
+    results = verify().values()
     return {
         **facts(),
-        "verified_modules": sum(r.cases > 0 and not r.failures for r in results),
+        "verified": counts()["verified"],
+        "verified_modules": sum(r.passed for r in results),
         "passed_cases": sum(r.cases - len(r.failures) for r in results),
     }
 
@@ -350,7 +275,7 @@ class RegistryTable(SphinxDirective):
         return _cell(_paragraph(code(self.env, NN + e.module, "nn." + e.module), link))
 
     def _mapped(self, holder: nodes.container) -> Iterator[nodes.row]:
-        results = verification() if self.config.nnguide_registry_check else {}
+        results = verify() if self.config.nnguide_registry_check else {}
         for e in registry():
             if e.counterpart is None:
                 continue
@@ -429,7 +354,7 @@ class RegistryFact(SphinxRole):
         if self.text not in known and self.config.nnguide_registry_check:
             known = checked_facts()
         if self.text not in known:
-            expected = ", ".join([*facts(), "verified_modules", "passed_cases"])
+            expected = ", ".join([*facts(), "verified", "verified_modules", "passed_cases"])
             message = self.inliner.reporter.error(
                 f"nnguide: expected one of {expected}, got {self.text!r}", line=self.lineno
             )
@@ -450,4 +375,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
 
 
-__all__ = ["COLUMNS", "Result", "anchor", "check_case", "facts", "setup", "verification"]
+__all__ = ["COLUMNS", "anchor", "checked_facts", "facts", "setup"]

@@ -6,6 +6,7 @@ pages and gallery scripts *show*, the package *holds*, the tests *verify*.
 
 from nnguide._version import __version__
 from nnguide.buildinfo import BuildInfo, build_info
+from nnguide.cases import Case, verification_cases
 from nnguide.checkpoint import (
     CheckpointError,
     CorruptCheckpointError,
@@ -15,23 +16,16 @@ from nnguide.checkpoint import (
     save_state_dict,
 )
 from nnguide.claims import CLAIM_IDS, Evidence, Verdict, all_claims, run_claim
-from nnguide.functional_form import (
-    Case,
-    NoFunctionalFormError,
-    functional_form,
-    supported_modules,
-    verification_cases,
-)
+from nnguide.functional_form import NoFunctionalFormError, functional_form, supported_modules
 from nnguide.models import MLP, SmallCNN, cnn_functional, mlp_functional, shapes_through
 from nnguide.registry import (
     Entry,
     Tolerance,
     Unmapped,
-    counts,
     entry,
     public_functions,
     registry,
-    table_rows,
+    registry_counts,
     unmapped_functions,
 )
 from nnguide.seeding import (
@@ -42,6 +36,7 @@ from nnguide.seeding import (
     torch_checks_cublas_workspace,
 )
 from nnguide.summary import LayerSummary, format_summary, summary
+from nnguide.verification import counts, table_rows
 
 __all__ = [
     "CLAIM_IDS",
@@ -73,6 +68,7 @@ __all__ = [
     "mlp_functional",
     "public_functions",
     "registry",
+    "registry_counts",
     "run_claim",
     "save_state_dict",
     "seed_everything",

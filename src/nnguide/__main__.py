@@ -120,11 +120,11 @@ def _row_cells(row: object) -> tuple[tuple[str, ...] | None, tuple[str, ...]]:
 
 def _table(args: argparse.Namespace) -> int:
     try:
-        from nnguide.registry import table_rows  # imported here: torch.nn is walked on import
+        from nnguide.verification import table_rows  # imported here: torch.nn is walked on import
     except ImportError as error:
         print(
             "nnguide table: the module registry is not available "
-            f"(nnguide.registry.table_rows could not be imported: {error})",
+            f"(nnguide.verification.table_rows could not be imported: {error})",
             file=sys.stderr,
         )
         return 1

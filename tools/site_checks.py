@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,12 @@ from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT / "docs" / "_ext") not in sys.path:
+    sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+
+from nnguide_languages import LANGUAGES  # noqa: E402
 
 BUDGET = 1_000_000  # bytes: a page with everything it loads
 # Web fonts a stylesheet declares load only when some text needs their glyphs (the theme
@@ -151,7 +158,7 @@ def weights(html_root: Path) -> list[tuple[int, str]]:
 # --------------------------------------------------------------------------------------
 # Serving the built site as a host does
 # --------------------------------------------------------------------------------------
-LANGUAGE_FOLDERS = ("en", "zh_CN")
+LANGUAGE_FOLDERS = tuple(LANGUAGES)  # each language is built into a folder named by its code
 # What a host such as Read the Docs compresses on the way out.
 COMPRESSED = {".html", ".css", ".js", ".svg", ".json", ".xml", ".txt", ".map"}
 

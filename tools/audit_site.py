@@ -1,6 +1,6 @@
 """Audit the built site with Lighthouse: ``nox -s audit`` runs this after building it.
 
-    python docs/_ext/audit_site.py [--runs 3] [--profile mobile|desktop ...]
+    python tools/audit_site.py [--runs 3] [--profile mobile|desktop ...]
 
 Serves docs/_build/html on 127.0.0.1 (as a host does, 404 page included), runs the
 Lighthouse of ``package.json`` (``npm ci``) with Debian's Chromium on the landing page, a
@@ -19,9 +19,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
+ROOT = HERE.parent
 HTML = ROOT / "docs" / "_build" / "html"
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
@@ -38,7 +39,7 @@ TARGETS = {
 }
 
 
-def lighthouse(url: str, profile: str) -> dict:
+def lighthouse(url: str, profile: str) -> dict[str, Any]:
     """One Lighthouse run; the JSON report."""
     command = [
         str(LIGHTHOUSE),
@@ -61,10 +62,11 @@ def lighthouse(url: str, profile: str) -> dict:
     )
     if result.returncode:
         raise SystemExit(f"lighthouse failed on {url}:\n{result.stderr[-2000:]}")
-    return json.loads(result.stdout)
+    report: dict[str, Any] = json.loads(result.stdout)
+    return report
 
 
-def lost_points(report: dict) -> list[str]:
+def lost_points(report: dict[str, Any]) -> list[str]:
     """The audits below a full score, outside performance (which the table shows)."""
     lost = []
     for name in CATEGORIES[1:]:

@@ -1,7 +1,7 @@
 """Keep the gettext catalogs of the translations complete and up to date.
 
-    python docs/_ext/catalogs.py check  GETTEXT_DIR LOCALE_DIR   # the gate: exit 1 on a gap
-    python docs/_ext/catalogs.py update GETTEXT_DIR LOCALE_DIR   # for translators
+    python tools/catalogs.py check  GETTEXT_DIR LOCALE_DIR   # the gate: exit 1 on a gap
+    python tools/catalogs.py update GETTEXT_DIR LOCALE_DIR   # for translators
 
 GETTEXT_DIR holds the ``.pot`` files that ``sphinx-build -b gettext`` extracted;
 LOCALE_DIR is one language's ``LC_MESSAGES`` folder. The ``sphinx`` catalog (template
@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -28,6 +29,12 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT / "docs" / "_ext") not in sys.path:
+    sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+
+PO_WIDTH = 88  # the committed catalogs' line width
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # Code and markup that stay as they are in every language.
@@ -90,7 +97,7 @@ def templates(gettext_dir: Path) -> dict[str, Catalog]:
         raise SystemExit(f"no .pot file under {gettext_dir}: run the gettext builder first")
     theme = [message.id for message in read(theme_template()) if message.id]
     if theme:
-        from nnguide_docs import UNEXTRACTED_MESSAGES
+        from nnguide_strings import UNEXTRACTED_MESSAGES
 
         sphinx = found.setdefault("sphinx", Catalog())
         known = {key(m) for m in sphinx}
@@ -233,40 +240,55 @@ def prefill(message: object) -> str | None:
     return None
 
 
-def _messages(catalog: Catalog) -> list[tuple[object, ...]]:
-    return [(m.context, m.id, m.string, sorted(m.flags)) for m in catalog if m.id]
-
-
 def update(gettext_dir: Path, locale_dir: Path) -> None:
-    """Bring every catalog up to date with the templates; translations are kept."""
+    """Bring every catalog up to date with the templates; translations are kept.
+
+    sphinx-intl does the merge (its library API, ``sphinx_intl.basic.update``: what
+    ``sphinx-intl update --no-obsolete --line-width 88`` runs), which rewrites a catalog
+    only when its set of messages changed. Around it, what sphinx-intl does not do: the
+    ``sphinx`` template gains the theme's and :data:`~nnguide_strings.UNEXTRACTED_MESSAGES`
+    strings first (sphinx-intl reads only the ``.pot`` files), a new catalog starts from
+    an empty one with the header the others have (sphinx-intl would copy the template's,
+    flagged fuzzy), sphinx-gallery's strings are filled in afterwards, and the catalog of
+    a page that is gone is removed.
+    """
+    from sphinx_intl.basic import update as intl_update
+    from sphinx_intl.catalog import dump_po, load_po
+
+    if locale_dir.name != "LC_MESSAGES":
+        raise SystemExit(f"expected a <locales>/<language>/LC_MESSAGES folder, got {locale_dir}")
+    language = locale_dir.parent.name
     expected = templates(gettext_dir)
-    for name, template in expected.items():
+    for name in expected:
         po_path = locale_dir / f"{name}.po"
-        if po_path.exists():
-            catalog = read(po_path)
-        else:
-            catalog = Catalog(locale="zh_CN", project="nnguide", fuzzy=False)
-        before = _messages(catalog)
-        catalog.update(template, no_fuzzy_matching=False, update_header_comment=False)
-        catalog.obsolete.clear()
+        if not po_path.exists():
+            empty = Catalog(locale=language, project="nnguide", fuzzy=False)
+            dump_po(str(po_path), empty, width=PO_WIDTH)
+    with tempfile.TemporaryDirectory() as folder:
+        pot_dir = Path(folder)
+        for name, template in expected.items():
+            (pot_dir / name).parent.mkdir(parents=True, exist_ok=True)
+            with (pot_dir / f"{name}.pot").open("wb") as handle:
+                write_po(handle, template, width=PO_WIDTH)
+        intl_update(
+            str(locale_dir.parent.parent),
+            str(pot_dir),
+            (language,),
+            line_width=PO_WIDTH,
+            ignore_obsolete=True,
+        )
+    for name in expected:
+        po_path = locale_dir / f"{name}.po"
+        catalog = load_po(str(po_path))
+        filled = False
         for message in catalog:
             if message.id and not message.string:
-                filled = prefill(message)
-                if filled:
-                    message.string = filled
-        if po_path.exists() and _messages(catalog) == before:
-            continue  # unchanged: keep the file, and its dates, as they are
-        po_path.parent.mkdir(parents=True, exist_ok=True)
-        with po_path.open("wb") as handle:
-            write_po(
-                handle,
-                catalog,
-                width=88,
-                omit_header=False,
-                ignore_obsolete=True,
-                include_previous=False,
-                sort_output=False,
-            )
+                translation = prefill(message)
+                if translation:
+                    message.string = translation
+                    filled = True
+        if filled:
+            dump_po(str(po_path), catalog, width=PO_WIDTH, ignore_obsolete=True)
     for po in locale_dir.rglob("*.po"):
         if po.relative_to(locale_dir).with_suffix("").as_posix() not in expected:
             po.unlink()

@@ -1,23 +1,28 @@
 """Build the whole site in one process: the catalog gate, then every language.
 
-    python docs/_ext/build_site.py [--language en|zh_CN ...] [--no-gate]
-    python docs/_ext/build_site.py --update-catalogs    # nox -s i18n
-    python docs/_ext/build_site.py --doctest            # nox -s doctest
-    python docs/_ext/build_site.py --readthedocs        # .readthedocs.yaml
+    python tools/build_site.py [--language CODE ...] [--clean] [--no-gate]
+    python tools/build_site.py --update-catalogs    # nox -s i18n
+    python tools/build_site.py --doctest            # nox -s doctest
+    python tools/build_site.py --readthedocs        # .readthedocs.yaml
 
-``nox -s docs`` and ``nox -s bench`` run this, so what the benchmark times is what a
-person runs. One process means torch, Sphinx and the extensions are imported once for
-the extraction and for every language, instead of once per ``sphinx-build``.
+``nox -s docs`` hands its arguments to this program (``nox -s docs -- --language en``),
+and ``nox -s bench`` times it, so what the benchmark times is what a person runs. One
+process means torch, Sphinx and the extensions are imported once for the extraction and
+for every language, instead of once per ``sphinx-build``.
 
 Steps, each stopping the build on failure:
 
-1. With a translation among the languages (and no ``--no-gate``): extract the English
+1. With ``--clean``: delete ``docs/_build`` (the execution caches with it) and the
+   generated gallery, so that every page and example runs again.
+2. With a translation among the languages (and no ``--no-gate``): extract the English
    messages (``gettext`` builder, nothing executed) and check every translation's
    catalogs (``catalogs.py``): out of date, untranslated, fuzzy or copied fails here,
    before the long build.
-2. English, which executes the pages (myst-nb, cached) and the gallery (sphinx-gallery,
+3. English, which executes the pages (myst-nb, cached) and the gallery (sphinx-gallery,
    checksummed); then every other language, which reuses both caches and runs nothing.
-3. ``_build/html/index.html``, which sends a reader to their language.
+4. ``_build/html/index.html``, which sends a reader to their language.
+
+The languages are ``docs/_ext/nnguide_languages.py``'s.
 """
 
 from __future__ import annotations
@@ -28,13 +33,14 @@ import shutil
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-DOCS = HERE.parent
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
 BUILD = DOCS / "_build"
 LOCALES = DOCS / "locales"
-LANGUAGES = ("en", "zh_CN")  # the source first; the others from docs/locales/
+if str(DOCS / "_ext") not in sys.path:
+    sys.path.insert(0, str(DOCS / "_ext"))
 
-sys.path.insert(0, str(HERE))
+from nnguide_languages import LANGUAGES, SOURCE, TRANSLATIONS, language_from_rtd  # noqa: E402
 
 
 def sphinx(builder: str, language: str, *options: str) -> Path:
@@ -67,7 +73,7 @@ def sphinx(builder: str, language: str, *options: str) -> Path:
 def extract() -> Path:
     """The English messages as .pot files, read from the sources with nothing executed."""
     return sphinx(
-        "gettext", "en", "--define", "nb_execution_mode=off", "--define", "plot_gallery=0"
+        "gettext", SOURCE, "--define", "nb_execution_mode=off", "--define", "plot_gallery=0"
     )
 
 
@@ -85,13 +91,30 @@ def catalogs(command: str, translations: list[str]) -> None:
         raise SystemExit(f"the {', '.join(failed)} catalogs are not complete: see above")
 
 
-def main(argv: list[str] | None = None) -> int:
+def clean() -> None:
+    """Remove every build product, including execution caches and the generated gallery."""
+    for path in (BUILD, DOCS / "auto_examples", DOCS / "sg_execution_times.rst"):
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line; a wrong argument stops the program with its usage (exit 2)."""
     parser = argparse.ArgumentParser(prog="build_site.py", description=__doc__.split("\n")[0])
     parser.add_argument(
         "--language",
         action="append",
-        choices=LANGUAGES,
-        help="a language to build (repeatable; default: all)",
+        choices=[*LANGUAGES, "all"],
+        help="a language to build (repeatable; default: all); English alone skips the "
+        "translation gate",
+    )
+    parser.add_argument(
+        "--clean",
+        action="store_true",
+        help="delete docs/_build and the generated gallery first, so every page and "
+        "example runs again",
     )
     parser.add_argument("--no-gate", action="store_true", help="skip the translation gate")
     parser.add_argument(
@@ -110,18 +133,26 @@ def main(argv: list[str] | None = None) -> int:
         help="on Read the Docs: build the language of this project (READTHEDOCS_LANGUAGE) "
         "into $READTHEDOCS_OUTPUT/html",
     )
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run what the arguments ask for (see the module docstring); returns the exit status."""
+    args = parser().parse_args(argv)
+    if args.clean:
+        clean()
     if args.readthedocs:
         return readthedocs()
     if args.doctest:
         # No page or example needs to run for the doctest builder.
-        sphinx("doctest", "en", "--define", "nb_execution_mode=off", "--define", "plot_gallery=0")
+        sphinx("doctest", SOURCE, "--define", "nb_execution_mode=off", "--define", "plot_gallery=0")
         return 0
-    languages = [language for language in LANGUAGES if language in (args.language or LANGUAGES)]
-    translations = [language for language in languages if language != LANGUAGES[0]]
+    wanted = set(args.language or ["all"])
+    languages = [code for code in LANGUAGES if code in wanted or "all" in wanted]
+    translations = [code for code in languages if code != SOURCE]
     if args.update_catalogs:
         try:
-            catalogs("update", translations or list(LANGUAGES[1:]))
+            catalogs("update", translations or list(TRANSLATIONS))
         except SystemExit as gaps:
             print(f"{gaps}; translate the empty and fuzzy entries, then commit the .po files")
         return 0
@@ -137,10 +168,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def readthedocs() -> int:
     """One Read the Docs project per language: build this project's, where RTD serves it."""
-    from nnguide_docs import language_from_rtd
-
     language = language_from_rtd(os.environ["READTHEDOCS_LANGUAGE"])
-    if language != LANGUAGES[0]:
+    if language != SOURCE:
         catalogs("check", [language])
     out = sphinx("html", language)
     shutil.copytree(out, Path(os.environ["READTHEDOCS_OUTPUT"]) / "html", dirs_exist_ok=True)

@@ -4,8 +4,8 @@ The cost of a Module call
 
 ``nn.ReLU()(x)``, ``F.relu(x)`` and ``torch.relu(x)`` timed with
 ``torch.utils.benchmark.Timer`` on tensors from one element to over a million. The three
-give the same result; the Module adds a fixed cost per call, which shows on a tiny tensor
-and fades into the kernel's own time as the tensor grows.
+give the same result; the Module adds a cost per call that shows on a tiny tensor and
+fades into the kernel's own time as the tensor grows.
 """
 
 # %%
@@ -89,7 +89,7 @@ assert ratio[-1] < ratio[0]
 # -------------------------------------
 # Left, the time per call against the number of elements, both axes logarithmic. Right,
 # the Module's time divided by the function's, with a line at 1. The further right, the
-# more the kernel's own work outweighs the fixed cost of the call.
+# more the kernel's own work outweighs the Module's cost per call.
 
 fig, (left, right) = plt.subplots(1, 2, figsize=(8, 3.4), layout="constrained")
 for label in calls:

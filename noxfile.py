@@ -167,6 +167,20 @@ def typecheck(session: nox.Session) -> None:
 
 
 @nox.session(python="3.11", reuse_venv=True)
+def versions(session: nox.Session) -> None:
+    """Check the claims, the registry and every functional form on each torch release.
+
+    Not part of ``nox -s tests`` or CI: it downloads every release from the lowest in
+    pyproject.toml's range to the newest on PyPI (about 3 GB to download and up to 7 GB
+    installed each, one at a time) and writes docs/data/torch_releases.json and the
+    package's src/nnguide/checked_releases.json. Arguments go to
+    benchmarks/torch_releases.py (``nox -s versions -- 2.9.1`` checks one release and
+    merges it into the file).
+    """
+    session.run("python", "benchmarks/torch_releases.py", *session.posargs)
+
+
+@nox.session(python="3.11", reuse_venv=True)
 def bench(session: nox.Session) -> None:
     """Time cold, no-op and one-script rebuilds; write benchmarks/results.md."""
     no_arguments(session)

@@ -14,8 +14,9 @@ the two agree, and that the installed torch agrees with both.
     python benchmarks/cublas_check.py 2.9.1 2.10.0    # just these
 
 It needs the network to PyPI (about 900 MB a wheel) and is not part of the build or CI.
-pip's configuration is bypassed (``PIP_CONFIG_FILE=/dev/null``) so that a local cap on
-torch's version does not hide a release. It imports only the standard library.
+pip's local configuration is bypassed (the config file and ``PIP_*`` variables: see
+:func:`pip_env`), so that a local cap on torch's version does not hide a release and a
+local wheel folder does not replace PyPI's wheel. It imports only the standard library.
 """
 
 from __future__ import annotations
@@ -41,26 +42,42 @@ FIRST = (2, 6)  # the lowest release pyproject.toml admits
 CHUNK = 64 * 2**20
 
 
+def pip_env() -> dict[str, str]:
+    """pip's environment with no local configuration: no config file, no local wheel folder.
+
+    A machine's pip may be told, by its configuration or by ``PIP_*`` variables, to cap
+    torch's version or to prefer wheels from a local folder (this one has a CPU build of
+    one release in ``PIP_FIND_LINKS``); every release must come from PyPI alike. Only the
+    certificate bundle and the timeout are kept.
+    """
+    kept = {"PIP_CERT", "PIP_DEFAULT_TIMEOUT"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_") or k in kept}
+    return {**env, "PIP_CONFIG_FILE": os.devnull, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+
+
 def pip(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PIP_CONFIG_FILE": os.devnull}
     return subprocess.run(
-        [sys.executable, "-m", "pip", *args], env=env, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "pip", *args],
+        env=pip_env(),
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
-def latest_patches() -> list[str]:
-    """The newest patch release of each minor release from FIRST on, as PyPI lists them."""
+def latest_patches(low: tuple[int, int] = FIRST, high: tuple[int, int] = (3, 0)) -> list[str]:
+    """The newest patch release of each minor release in [low, high), as PyPI lists them."""
     done = pip("index", "versions", "torch")
     found = re.search(r"Available versions: (.*)", done.stdout)
     if done.returncode != 0 or not found:
-        raise SystemExit(f"cublas_check: 'pip index versions torch' failed:\n{done.stderr}")
+        raise SystemExit(f"'pip index versions torch' failed:\n{done.stderr}")
     newest: dict[tuple[int, int], tuple[int, str]] = {}
     for version in found.group(1).split(", "):
         match = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", version)  # no local (+cpu) or pre-release
         if not match:
             continue
         major, minor, patch = map(int, match.groups())
-        if (major, minor) >= FIRST and patch >= newest.get((major, minor), (-1, ""))[0]:
+        if low <= (major, minor) < high and patch >= newest.get((major, minor), (-1, ""))[0]:
             newest[major, minor] = (patch, version)
     return [version for _, (_, version) in sorted(newest.items())]
 

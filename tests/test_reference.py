@@ -23,8 +23,8 @@ from nnguide.registry import Unmapped, registry, registry_counts, unmapped_funct
 from nnguide.verification import counts, verify
 
 LABELS = {
-    "mapped": ["Module label", "Counterpart label", "State label", "Status label"],
-    "unmapped": ["Module label", "Reason label", "Note label"],
+    "mapped": ["Module label", "Counterpart label", "State label", "Status label", "Since label"],
+    "unmapped": ["Module label", "Reason label", "Note label", "Since label"],
     "reasons": ["Reason label", "Count label", "Meaning label"],
     "functions": ["Function label"],
 }
@@ -113,6 +113,18 @@ def test_one_row_per_registry_entry(tables: dict[str, nodes.table]):
     assert len(mapped) + len(unmapped) == registry_counts()["modules"]
 
 
+def test_the_last_column_is_the_first_checked_release(tables: dict[str, nodes.table]):
+    """From docs/data/torch_releases.json; the oldest checked release is written ``≤``."""
+    since = nnguide_reference.first_checked_release()
+    oldest = min(since.values(), key=lambda v: tuple(map(int, v.split("."))))
+    for kind in ("mapped", "unmapped"):
+        for row in tables[kind].next_node(nodes.tbody).children:
+            module = row["ids"][0].removeprefix("torch-nn-")
+            cell = row.children[-1].astext()
+            assert cell == (f"≤ {oldest}" if since[module] == oldest else since[module]), module
+    assert since["LinearCrossEntropyLoss"] == "2.13.0" and since["ReLU"] == oldest
+
+
 def test_one_row_per_function_without_module_and_per_reason(tables: dict[str, nodes.table]):
     functions = [f"torch-nn-functional-{name}" for name in unmapped_functions()]
     assert row_ids(tables["functions"]) == functions
@@ -172,7 +184,7 @@ def test_gettext_extracts_only_the_pages_prose(tmp_path: Path):
         ),
         (
             directive("unmapped", labels=["Module", "Reason"]),
-            "expected a bullet list of 3 column labels (module, reason, note)",
+            "expected a bullet list of 4 column labels (module, reason, note, since)",
         ),
         (
             directive("reasons"),

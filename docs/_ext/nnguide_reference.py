@@ -40,6 +40,7 @@ forms, the cases, the verification or the installed torch changes.
 from __future__ import annotations
 
 import functools
+import json
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -81,14 +82,15 @@ DEPENDENCIES = (
     ),
     __file__,
     str(Path(torch.__file__).parent / "version.py"),
+    str(Path(__file__).resolve().parents[1] / "data" / "torch_releases.json"),
 )
 logger = logging.getLogger(__name__)
 
 # The columns of each table, in order: the registry's field names. The page gives
 # each a label (translated with the page) in the same order.
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "mapped": ("module", "counterpart", "state", "status"),
-    "unmapped": ("module", "reason", "note"),
+    "mapped": ("module", "counterpart", "state", "status", "since"),
+    "unmapped": ("module", "reason", "note", "since"),
     "reasons": ("reason", "modules", "meaning"),
     "functions": ("function",),
 }
@@ -188,6 +190,35 @@ def _joined(items: list[nodes.Node], sep: str = ", ") -> list[nodes.Node]:
             out.append(nodes.Text(sep))
         out.append(item)
     return out
+
+
+@functools.cache
+def first_checked_release() -> dict[str, str]:
+    """Each module's first release in docs/data/torch_releases.json whose ``torch.nn`` has it.
+
+    ``nox -s versions`` writes the file (benchmarks/torch_releases.py); a module that no
+    checked release has (one newer than the newest checked) is absent.
+    """
+    path = Path(DEPENDENCIES[-1])
+    try:
+        releases = json.loads(path.read_text(encoding="utf-8"))["releases"]
+    except (OSError, ValueError, KeyError) as error:
+        raise RuntimeError(
+            f"nnguide-registry: cannot read the checked releases: {error}"
+        ) from error
+    first: dict[str, str] = {}
+    for release in releases:
+        for module in release.get("probe", {}).get("catalogue", {}).get("modules", []):
+            first.setdefault(module, release["version"])
+    return first
+
+
+def _since(module: str) -> nodes.entry:
+    """The first checked release with the module; ``≤ oldest`` when the oldest has it."""
+    first = first_checked_release()
+    oldest = min(first.values(), key=lambda v: tuple(map(int, v.split("."))), default="")
+    version = first.get(module, "-")
+    return _cell(_paragraph(nodes.Text(f"≤ {version}" if version == oldest else version)))
 
 
 # --------------------------------------------------------------------------------------
@@ -303,6 +334,7 @@ class RegistryTable(SphinxDirective):
                 _cell(*counterpart),
                 _cell(_paragraph(nodes.literal(e.state, e.state))),
                 _cell(_paragraph(nodes.literal(status, status))),
+                _since(e.module),
             )
 
     def _unmapped(self, holder: nodes.container) -> Iterator[nodes.row]:
@@ -318,6 +350,7 @@ class RegistryTable(SphinxDirective):
                 self._module_cell(e),
                 _cell(_paragraph(link)),
                 _cell(_paragraph(nodes.literal(note, note)) if note else _paragraph()),
+                _since(e.module),
             )
 
     def _reasons(self, holder: nodes.container) -> Iterator[nodes.row]:

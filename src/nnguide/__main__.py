@@ -97,10 +97,23 @@ def _check(args: argparse.Namespace) -> int:
         f"{len(ids)} claims checked, {len(ids) - len(failed)} hold, {len(failed)} fail "
         f"({build_info().summary()})"
     )
+    print(_release_line())
     if failed:
         print(f"no longer holding: {', '.join(failed)}", file=sys.stderr)
         return 1
     return 0
+
+
+def _release_line() -> str:
+    """Which recorded release the reader's result compares with (nnguide.releases)."""
+    import torch
+
+    from nnguide.releases import CHECKED_FILE, compare
+
+    try:
+        return compare(torch.__version__).line()
+    except (OSError, ValueError, KeyError) as error:
+        return f"no record of the checked releases to compare with ({CHECKED_FILE}: {error})"
 
 
 def _row_cells(row: object) -> tuple[tuple[str, ...] | None, tuple[str, ...]]:
@@ -215,6 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         A6     correct     return F.relu(input, ...
         ...
         1 claims checked, 1 hold, 0 fail (torch ...)
+        torch ...: its minor release was ... claims held there
         0
     """
     args = build_parser().parse_args(argv)

@@ -153,17 +153,19 @@ def problems(record: dict[str, Any]) -> list[str]:
 
 
 def summary(record: dict[str, Any]) -> dict[str, Any]:
-    """Per release, which claims held and how many verification runs disagreed."""
+    """Per release, which claims held, how many verification runs disagreed, and whether
+    everything held (``passed``: :func:`problems` found nothing), as the package ships it."""
     releases: dict[str, Any] = {}
     for release in record["releases"]:
         probe = release.get("probe", {})
         if "error" in release or not isinstance(probe.get("claims"), list):
-            releases[release["version"]] = {"error": problems(release)[0]}
+            releases[release["version"]] = {"error": problems(release)[0], "passed": False}
             continue
         failures = probe.get("verification", {}).get("failures")
         releases[release["version"]] = {
             "claims": {c["id"]: bool(c.get("holds")) for c in probe["claims"]},
             "verification_failures": len(failures) if isinstance(failures, list) else None,
+            "passed": not problems(release),
         }
     return {"source": "docs/data/torch_releases.json", "date": record["date"], "releases": releases}
 

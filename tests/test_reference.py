@@ -123,6 +123,7 @@ def test_the_last_column_is_the_first_checked_release(tables: dict[str, nodes.ta
             cell = row.children[-1].astext()
             assert cell == (f"≤ {oldest}" if since[module] == oldest else since[module]), module
     assert since["LinearCrossEntropyLoss"] == "2.13.0" and since["ReLU"] == oldest
+    assert nnguide_reference.oldest_checked_release() == oldest
 
 
 def test_one_row_per_function_without_module_and_per_reason(tables: dict[str, nodes.table]):

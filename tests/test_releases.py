@@ -15,7 +15,7 @@ from packaging.requirements import Requirement
 
 from nnguide import CLAIM_IDS
 from nnguide.__main__ import main
-from nnguide.releases import checked_releases, compare
+from nnguide.releases import checked_releases, compare, minor, passed
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "docs" / "data" / "torch_releases.json"
@@ -28,12 +28,6 @@ import torch_releases  # noqa: E402
 def data() -> dict[str, Any]:
     loaded: dict[str, Any] = json.loads(DATA.read_text(encoding="utf-8"))
     return loaded
-
-
-def minor(version: str) -> tuple[int, int]:
-    found = re.match(r"(\d+)\.(\d+)", version)
-    assert found, version
-    return int(found[1]), int(found[2])
 
 
 def declared() -> Requirement:
@@ -59,6 +53,7 @@ def test_the_declared_range_admits_exactly_the_releases_that_passed(
     assert not failing, f"pyproject.toml admits torch {failing}, on which a check failed"
     passing = [m for m, r in recorded.items() if not torch_releases.problems(r)]
     assert admitted == passing  # and it admits every release that passed
+    assert [minor(version) for version in passed()] == passing  # what the package ships
 
 
 def test_every_release_has_every_claim_of_the_package(data: dict[str, Any]) -> None:
@@ -107,7 +102,11 @@ def test_a_release_that_failed_is_named_and_kept(data: dict[str, Any]) -> None:
     assert torch_releases.problems(record["releases"][0]) == ["install torch failed: no wheel"]
     assert torch_releases.problems(record["releases"][1]) == [f"claim {claims[3]['id']} fails"]
     summary = torch_releases.summary(record)
-    assert summary["releases"]["2.6.0"] == {"error": "install torch failed: no wheel"}
+    assert summary["releases"]["2.6.0"] == {
+        "error": "install torch failed: no wheel",
+        "passed": False,
+    }
+    assert summary["releases"][record["releases"][1]["version"]]["passed"] is False
     assert summary["releases"][record["releases"][1]["version"]]["claims"][claims[3]["id"]] is False
 
 
@@ -132,7 +131,8 @@ def test_a_run_with_a_failed_release_ends_non_zero_naming_it(
     assert written["date"] == data["date"]
     assert written["session_seconds"] == data["session_seconds"]
     assert json.loads(summary.read_text())["releases"]["2.7.1"] == {
-        "error": "install torch failed: x"
+        "error": "install torch failed: x",
+        "passed": False,
     }
 
 

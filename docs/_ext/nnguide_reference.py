@@ -193,21 +193,32 @@ def _joined(items: list[nodes.Node], sep: str = ", ") -> list[nodes.Node]:
 
 
 @functools.cache
+def _checked_releases() -> list[dict[str, Any]]:
+    """The releases of docs/data/torch_releases.json, oldest first, as the script orders them."""
+    path = Path(DEPENDENCIES[-1])
+    try:
+        releases: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))["releases"]
+    except (OSError, ValueError, KeyError) as error:
+        raise RuntimeError(
+            f"nnguide-registry: cannot read the checked releases: {error}"
+        ) from error
+    return releases
+
+
+def oldest_checked_release() -> str:
+    """The oldest release in docs/data/torch_releases.json."""
+    return str(_checked_releases()[0]["version"])
+
+
+@functools.cache
 def first_checked_release() -> dict[str, str]:
     """Each module's first release in docs/data/torch_releases.json whose ``torch.nn`` has it.
 
     ``nox -s versions`` writes the file (benchmarks/torch_releases.py); a module that no
     checked release has (one newer than the newest checked) is absent.
     """
-    path = Path(DEPENDENCIES[-1])
-    try:
-        releases = json.loads(path.read_text(encoding="utf-8"))["releases"]
-    except (OSError, ValueError, KeyError) as error:
-        raise RuntimeError(
-            f"nnguide-registry: cannot read the checked releases: {error}"
-        ) from error
     first: dict[str, str] = {}
-    for release in releases:
+    for release in _checked_releases():
         for module in release.get("probe", {}).get("catalogue", {}).get("modules", []):
             first.setdefault(module, release["version"])
     return first
@@ -215,10 +226,9 @@ def first_checked_release() -> dict[str, str]:
 
 def _since(module: str) -> nodes.entry:
     """The first checked release with the module; ``≤ oldest`` when the oldest has it."""
-    first = first_checked_release()
-    oldest = min(first.values(), key=lambda v: tuple(map(int, v.split("."))), default="")
-    version = first.get(module, "-")
-    return _cell(_paragraph(nodes.Text(f"≤ {version}" if version == oldest else version)))
+    version = first_checked_release().get(module, "-")
+    oldest = version == oldest_checked_release()
+    return _cell(_paragraph(nodes.Text(f"≤ {version}" if oldest else version)))
 
 
 # --------------------------------------------------------------------------------------

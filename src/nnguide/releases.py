@@ -17,13 +17,19 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CHECKED_FILE", "Comparison", "checked_releases", "compare"]
+__all__ = ["CHECKED_FILE", "Comparison", "checked_releases", "compare", "minor", "passed"]
 
 CHECKED_FILE = Path(__file__).with_name("checked_releases.json")
 
 
-def _minor(version: str) -> tuple[int, int]:
-    """``(2, 13)`` from ``"2.13.0+cpu"``; a version that does not start so is refused."""
+def minor(version: str) -> tuple[int, int]:
+    """``(2, 13)`` from ``"2.13.0+cpu"``; a version that does not start so is refused.
+
+    Examples:
+
+        >>> minor("2.13.0+cpu")
+        (2, 13)
+    """
     match = re.match(r"(\d+)\.(\d+)", version)
     if not match:
         raise ValueError(f"expected a torch version such as '2.13.0', got {version!r}")
@@ -34,11 +40,26 @@ def _minor(version: str) -> tuple[int, int]:
 def checked_releases() -> dict[str, Any]:
     """The summary ``nox -s versions`` wrote: ``date`` and ``releases`` (version → result).
 
-    Each release maps to ``{"claims": {claim id: holds}, "verification_failures": n}``, or
-    to ``{"error": ...}`` when it could not be installed or imported.
+    Each release maps to ``{"claims": {claim id: holds}, "verification_failures": n,
+    "passed": bool}``, or to ``{"error": ..., "passed": False}`` when it could not be
+    installed or imported. ``passed`` is true when every claim held and every
+    verification run agreed.
     """
     data: dict[str, Any] = json.loads(CHECKED_FILE.read_text(encoding="utf-8"))
     return data
+
+
+def passed() -> list[str]:
+    """The checked releases on which every claim held and every verification run agreed.
+
+    Examples:
+
+        >>> "2.13.0" in passed()
+        True
+    """
+    return [
+        version for version, record in checked_releases()["releases"].items() if record["passed"]
+    ]
 
 
 @dataclass(frozen=True)
@@ -99,9 +120,9 @@ def compare(version: str) -> Comparison:
         >>> compare("9.0.0").inside
         False
     """
-    wanted = _minor(version)
+    wanted = minor(version)
     data = checked_releases()
-    by_minor = {_minor(v): v for v in data["releases"]}
+    by_minor = {minor(v): v for v in data["releases"]}
     inside = wanted in by_minor
     # Newer than all, or in a gap: the newest checked below it; older than all: the oldest.
     below = [minor for minor in by_minor if minor <= wanted]

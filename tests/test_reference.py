@@ -50,12 +50,18 @@ PAGE = "\n".join(
 
 
 def build(
-    folder: Path, page: str, builder: str = "html", check: bool = False
+    folder: Path, page: str, builder: str = "html", check: bool = False, chapters: bool = True
 ) -> tuple[Sphinx, str]:
     """Build one page with the extension and offline intersphinx; (app, warnings)."""
     src = folder / "src"
     src.mkdir(parents=True, exist_ok=True)
     (src / "index.rst").write_text(page, encoding="utf-8")
+    for _, docs in nnguide_reference.CHAPTERS if chapters else ():  # the rows' chapters
+        for doc in docs:
+            title = f"Chapter {doc}"
+            (src / f"{doc}.rst").write_text(
+                f":orphan:\n\n{title}\n{'=' * len(title)}\n", encoding="utf-8"
+            )
     mapping = nnguide_inventories.offline_intersphinx_mapping(folder / "inventories")
     (src / "conf.py").write_text(
         "extensions = ['nnguide_reference', 'sphinx.ext.intersphinx']\n"
@@ -211,3 +217,20 @@ def test_checked_facts_are_the_verification_runs():
     assert facts["verified"] == facts["verified_modules"] == counts()["verified"]
     assert facts["passed_cases"] == sum(r.cases for r in results) == facts["cases"]
     assert (facts["check.dtype"], facts["check.mode"]) == ("float32", "module.train()")
+
+
+def test_rows_link_to_the_chapters_about_them(site: tuple[Sphinx, str]):
+    assert nnguide_reference.chapters("MultiheadAttention") == ["attention"]
+    assert nnguide_reference.chapters("LazyLinear") == ["meta-device"]
+    assert nnguide_reference.chapters("ReLU6") == []  # the whole name must match
+    html = (Path(site[0].outdir) / "index.html").read_text(encoding="utf-8")
+    row = html[html.index('id="torch-nn-MultiheadAttention"') :]
+    row = row[: row.index("</tr>")]
+    assert 'href="attention.html"' in row and "Chapter attention" in row
+    function = html[html.index('id="torch-nn-functional-scaled_dot_product_attention"') :]
+    assert 'href="attention.html"' in function[: function.index("</tr>")]
+
+
+def test_a_chapter_that_is_no_page_is_a_warning(tmp_path: Path):
+    _, warnings = build(tmp_path, PAGE, chapters=False)
+    assert "CHAPTERS links MultiheadAttention to 'attention', which is no page" in warnings

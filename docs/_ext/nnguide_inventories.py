@@ -13,8 +13,10 @@ Intersphinx reads an inventory from a URL or from a file; this module writes the
 from __future__ import annotations
 
 import builtins
+import importlib
 import inspect
 import sys
+import warnings
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -105,6 +107,83 @@ def torch_entries() -> Iterator[Entry]:
     for name in ("DataLoader", "Dataset", "TensorDataset"):
         cls = getattr(torch.utils.data, name)
         yield from _class_entries(f"torch.utils.data.{name}", cls, "data.html")
+    for name, obj in _public(nn.Module):
+        if callable(obj):
+            yield (
+                f"torch.nn.Module.{name}",
+                "py:method",
+                f"generated/torch.nn.Module.html#torch.nn.Module.{name}",
+            )
+    yield from _further_entries()
+
+
+# The further namespaces the part-3 chapters name: (module, page), where ``page`` is
+# "generated" when PyTorch gives each public object a page of its own
+# (``generated/<name>.html``), or the one page that documents them all.
+FURTHER = (
+    ("torch.nn.utils", "generated"),
+    ("torch.nn.utils.parametrize", "generated"),
+    ("torch.nn.utils.parametrizations", "generated"),
+    ("torch.nn.parallel", "generated"),
+    ("torch.nn.attention", "generated"),
+    ("torch.compiler", "generated"),
+    ("torch.ao.quantization", "generated"),
+    ("torch.ao.quantization.quantize_fx", "generated"),
+    ("torch.ao.nn.quantized", "generated"),
+    ("torch.distributed", "distributed.html"),
+    ("torch.distributed.fsdp", "distributed.fsdp.fully_shard.html"),
+    ("torch.utils.checkpoint", "checkpoint.html"),
+    ("torch.utils.benchmark", "benchmark_utils.html"),
+    ("torch.fx", "fx.html"),
+    ("torch.export", "export.html"),
+)
+# Module-level functions documented under torch.nn.modules.module's own pages.
+GLOBAL_HOOKS = (
+    "register_module_forward_hook",
+    "register_module_forward_pre_hook",
+    "register_module_full_backward_hook",
+    "register_module_buffer_registration_hook",
+    "register_module_module_registration_hook",
+    "register_module_parameter_registration_hook",
+)
+
+
+def _role(mod: object, name: str) -> str | None:
+    """``py:class`` or ``py:function`` for a public object, None for others and deprecated ones."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a name that warns when touched is deprecated: not linked
+        try:
+            obj = getattr(mod, name, None)
+            if isinstance(obj, type):
+                return "py:class"
+            if inspect.isfunction(obj) or inspect.isbuiltin(obj):
+                return "py:function"
+        except Warning:
+            pass
+    return None
+
+
+def _further_entries() -> Iterator[Entry]:
+    """Classes and functions of :data:`FURTHER`, and the global module hooks."""
+    for mod_name, page in FURTHER:
+        try:
+            mod = importlib.import_module(mod_name)
+        except ImportError:  # e.g. a torch built without distributed support
+            continue
+        names = getattr(mod, "__all__", None) or [n for n in dir(mod) if not n.startswith("_")]
+        for name in sorted(set(names)):
+            role = _role(mod, name)
+            if role is None:
+                continue
+            full = f"{mod_name}.{name}"
+            uri = f"generated/{full}.html" if page == "generated" else f"{page}#{full}"
+            if role == "py:class":
+                yield from _class_entries(full, getattr(mod, name), uri)
+            else:
+                yield full, role, uri
+    for name in GLOBAL_HOOKS:
+        full = f"torch.nn.modules.module.{name}"
+        yield full, "py:function", f"generated/{full}.html"
 
 
 _STDTYPES = {"str", "bytes", "list", "tuple", "dict", "set", "frozenset", "range", "memoryview"}

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -122,6 +123,53 @@ def checked_facts() -> dict[str, int | str]:
         "verified_modules": sum(r.passed for r in results),
         "passed_cases": sum(r.cases - len(r.failures) for r in results),
     }
+
+
+# --------------------------------------------------------------------------------------
+# The chapters a row concerns
+# --------------------------------------------------------------------------------------
+
+# Which chapters show something particular to a module (or an ``F.`` function without a
+# module): a regular expression over the row's name, and the chapters' document names.
+# The link text is each chapter's title, in the page's language.
+CHAPTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"MultiheadAttention|F\.scaled_dot_product_attention", ("attention",)),
+    (r"Lazy\w+", ("meta-device",)),
+)
+
+
+def chapters(name: str) -> list[str]:
+    """The chapters of :data:`CHAPTERS` whose pattern matches the whole of ``name``."""
+    return [doc for pattern, docs in CHAPTERS if re.fullmatch(pattern, name) for doc in docs]
+
+
+def _chapter_links(env: Any, name: str, location: tuple[str, int]) -> list[nodes.paragraph]:
+    """A paragraph of links to the chapters about ``name``, or nothing.
+
+    A chapter that is no page of the site is a warning (which fails the build).
+    """
+    links: list[nodes.Node] = []
+    for doc in chapters(name):
+        if doc not in env.found_docs:
+            logger.warning(
+                "nnguide-registry: CHAPTERS links %s to %r, which is no page",
+                name,
+                doc,
+                location=location,
+            )
+            continue
+        links.append(
+            addnodes.pending_xref(
+                "",
+                nodes.inline("", doc),
+                refdomain="std",
+                reftype="doc",
+                reftarget="/" + doc,
+                refexplicit=False,
+                refwarn=True,
+            )
+        )
+    return [_paragraph(nodes.Text("§ "), *_joined(links))] if links else []
 
 
 # --------------------------------------------------------------------------------------
@@ -308,12 +356,17 @@ class RegistryTable(SphinxDirective):
 
     # -- the tables -----------------------------------------------------------------------
 
+    @property
+    def _location(self) -> tuple[str, int]:
+        return (self.env.docname, self.lineno)
+
     def _row(self, name: str, *cells: nodes.entry) -> nodes.row:
         return nodes.row("", *cells, ids=[anchor(name)])
 
     def _module_cell(self, e: Entry) -> nodes.entry:
         link = nodes.reference("", "#", refid=anchor(e.module), classes=["headerlink"])
-        return _cell(_paragraph(code(self.env, NN + e.module, "nn." + e.module), link))
+        name = _paragraph(code(self.env, NN + e.module, "nn." + e.module), link)
+        return _cell(name, *_chapter_links(self.env, e.module, self._location))
 
     def _mapped(self, holder: nodes.container) -> Iterator[nodes.row]:
         results = verify() if self.config.nnguide_registry_check else {}
@@ -379,7 +432,9 @@ class RegistryTable(SphinxDirective):
 
     def _functions(self, holder: nodes.container) -> Iterator[nodes.row]:
         for name in unmapped_functions():
-            yield self._row("F." + name, _cell(_paragraph(code(self.env, F + name, "F." + name))))
+            function = _paragraph(code(self.env, F + name, "F." + name))
+            links = _chapter_links(self.env, "F." + name, self._location)
+            yield self._row("F." + name, _cell(function, *links))
 
 
 # --------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Which versions produced a result: printed beside every number the guide shows."""
+"""Which versions produced a result: ``python -m nnguide check`` prints them after its counts."""
 
 from __future__ import annotations
 

@@ -45,20 +45,25 @@ def loss_on(model, idx):
     return F.cross_entropy(model(x[idx]), y[idx])
 
 
+def train_steps(model, optimizer):
+    """``STEPS`` full-batch steps of ``optimizer`` on the training split; the losses."""
+    losses = []
+    for _ in range(STEPS):
+        optimizer.zero_grad()
+        loss = loss_on(model, train)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return losses
+
+
 # %%
 # A first run, saved
 # ------------------
 # Full-batch SGD for ``STEPS`` steps, then ``torch.save`` of the ``state_dict``.
 
 first = build()
-optimizer = torch.optim.SGD(first.parameters(), lr=LR)
-first_losses = []
-for _ in range(STEPS):
-    optimizer.zero_grad()
-    loss = loss_on(first, train)
-    loss.backward()
-    optimizer.step()
-    first_losses.append(loss.item())
+first_losses = train_steps(first, torch.optim.SGD(first.parameters(), lr=LR))
 
 folder = tempfile.TemporaryDirectory()
 path = Path(folder.name) / "digits.pt"
@@ -85,14 +90,7 @@ def resume(optimizer_first):
     assert model[0].weight.data_ptr() == state["0.weight"].data_ptr()
     if not optimizer_first:
         optimizer = torch.optim.SGD(model.parameters(), lr=LR)
-    losses = []
-    for _ in range(STEPS):
-        optimizer.zero_grad()
-        loss = loss_on(model, train)
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.item())
-    return losses, model, optimizer
+    return train_steps(model, optimizer), model, optimizer
 
 
 # sphinx_gallery_start_ignore
@@ -145,14 +143,7 @@ for module in fresh.modules():
 for name, tensor in on_cpu.state_dict().items():
     torch.testing.assert_close(fresh.state_dict()[name], tensor, rtol=0, atol=0)
 
-optimizer = torch.optim.SGD(fresh.parameters(), lr=LR)
-fresh_losses = []
-for _ in range(STEPS):
-    optimizer.zero_grad()
-    loss = loss_on(fresh, train)
-    loss.backward()
-    optimizer.step()
-    fresh_losses.append(loss.item())
+fresh_losses = train_steps(fresh, torch.optim.SGD(fresh.parameters(), lr=LR))
 assert abs(fresh_losses[0] - math.log(10)) < 0.1
 print(f"to_empty + reset_parameters: loss {fresh_losses[0]:.4f} -> {fresh_losses[-1]:.4f}")
 

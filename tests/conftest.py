@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import ast
+import importlib.util
+import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -85,3 +88,47 @@ def script_definitions(script: Path, names: tuple[str, ...]) -> dict[str, Any]:
     namespace: dict[str, Any] = {"__name__": script.stem}
     exec(compile(ast.Module(body=keep, type_ignores=[]), str(script), "exec"), namespace)
     return {name: namespace[name] for name in names if name in namespace}
+
+
+def load_benchmark(name: str) -> ModuleType:
+    """benchmarks/<name>.py as a module, with benchmarks/ importable while it loads."""
+    folder = ROOT / "benchmarks"
+    spec = importlib.util.spec_from_file_location(name, folder / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.path.insert(0, str(folder))  # compile_timings imports cpu_name from overhead
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(folder))
+    return module
+
+
+def quick_benchmark_run(module: ModuleType, stand_in: str, out: Path, *args: str) -> dict:
+    """``module.main(["--quick", "--backend", "eager", *args])`` in this process; its record.
+
+    ``stand_in`` names the function that times a compilation in a fresh process: it
+    returns 0.25 s instead. Torch's thread count and TorchDynamo's caches are restored.
+    """
+    import torch
+
+    threads = torch.get_num_threads()
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(module, stand_in, lambda *_: 0.25)
+            code = module.main(["--quick", "--backend", "eager", *args, "--out", str(out)])
+    finally:
+        torch.set_num_threads(threads)
+        torch._dynamo.reset()
+    assert code == 0
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def keep_torch_threads() -> Any:
+    """A benchmark's main() sets torch's thread count; give the other tests theirs back."""
+    import torch
+
+    threads = torch.get_num_threads()
+    yield
+    torch.set_num_threads(threads)

@@ -2,52 +2,29 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 import torch
+from conftest import load_benchmark, quick_benchmark_run
 
 ROOT = Path(__file__).resolve().parents[1]
-SCRIPT = ROOT / "benchmarks" / "overhead.py"
 COMMITTED = ROOT / "docs" / "data" / "overhead_cpu.json"
 
 
-def load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("overhead", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+overhead = load_benchmark("overhead")
 
 
-overhead = load_script()
-
-
-@pytest.fixture(autouse=True)
-def keep_torch_threads() -> Iterator[None]:
-    """main() sets torch's thread count; give the other tests theirs back."""
-    threads = torch.get_num_threads()
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("keep_torch_threads")
 
 
 @pytest.fixture(scope="module")
 def quick_record(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """A --quick run in this process; the fresh-process compilations stand in at 0.25 s."""
+    """A --quick run; the fresh-process compilations stand in at 0.25 s."""
     out = tmp_path_factory.mktemp("overhead") / "quick.json"
-    threads = torch.get_num_threads()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(overhead, "compile_seconds", lambda *args: 0.25)
-        code = overhead.main(["--quick", "--backend", "eager", "--threads", "1", "--out", str(out)])
-    torch.set_num_threads(threads)
-    torch._dynamo.reset()
-    assert code == 0
-    return json.loads(out.read_text(encoding="utf-8"))
+    return quick_benchmark_run(overhead, "compile_seconds", out, "--threads", "1")
 
 
 def test_quick_run_writes_a_valid_record(quick_record: dict):

@@ -49,9 +49,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     base = tmp_path_factory.mktemp("site")
     copy_docs(base / "docs")
     shutil.copytree(EXAMPLES, base / "examples")
-    # The performance page reads the benchmark script whose data file it renders.
-    (base / "benchmarks").mkdir()
-    shutil.copy2(EXAMPLES.parent / "benchmarks" / "overhead.py", base / "benchmarks")
+    # The performance and compile pages read the benchmark scripts whose data they render.
+    shutil.copytree(EXAMPLES.parent / "benchmarks", base / "benchmarks")
     logs = {}
     for language in LANGUAGES:
         status, logs[language] = sphinx_html(

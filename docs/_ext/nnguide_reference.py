@@ -135,9 +135,9 @@ def checked_facts() -> dict[str, int | str]:
 CHAPTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"MultiheadAttention|F\.scaled_dot_product_attention", ("attention",)),
     (r"Lazy\w+", ("meta-device",)),
-    (r"(Module|Parameter)(List|Dict)|DataParallel", ("distributed",)),
+    (r"(Module|Parameter)(List|Dict)", ("distributed",)),
     (r"ReLU", ("quantization",)),
-    (r"\w*Dropout\w*", ("compile",)),
+    (r"Dropout", ("compile",)),
 )
 
 

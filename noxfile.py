@@ -117,8 +117,9 @@ def browser(session: nox.Session) -> None:
     """The built site in headless Chromium (both languages); screenshots in docs/_build."""
     no_arguments(session)
     install(session, "browser")
-    # A no-op when the site is built (jupyter-cache and sphinx-gallery's checksums).
-    session.run("python", f"{TOOLS}/build_site.py")
+    # Nothing runs again when the site is built (jupyter-cache and sphinx-gallery's
+    # checksums); --offline adds each language's zip and EPUB, which test_offline.py opens.
+    session.run("python", f"{TOOLS}/build_site.py", "--offline")
     shots = BUILD / "screenshots"
     session.run("pytest", "tests_browser", env={"NNGUIDE_SCREENSHOTS": str(shots)})
     session.log(f"screenshots: {shots}")

@@ -32,7 +32,8 @@ extensions = [
     "nnguide_assets",  # one stylesheet bundle, deferred scripts
     "nnguide_images",  # width and height on every figure
     "nnguide_mathml",  # math as MathML
-    "nnguide_zh_search",  # Sphinx 9.0's Chinese search page
+    "nnguide_search",  # Pagefind's index and the search box that uses it
+    "nnguide_downloads",  # downloads in the page's language, chapters as notebooks
     "nnguide_reference",
     "myst_nb",
     "sphinx_gallery.gen_gallery",
@@ -158,8 +159,9 @@ html_theme_options = {
     "header_links_before_dropdown": 4,
     "show_toc_level": 2,
     "footer_start": ["copyright", "licence"],
-    "footer_end": ["buildinfo"],
+    "footer_end": ["buildinfo", "offline"],
     "secondary_sidebar_items": ["page-toc"],
+    "article_header_end": ["notebook-download"],
     "navbar_end": ["language-switcher", "theme-switcher"],
     "icon_links": [],
 }
@@ -186,6 +188,13 @@ gettext_compact = False
 gettext_uuid = False
 gettext_location = False
 
-# Chinese search: jieba segments the pages; this dictionary keeps the guide's own terms
-# (原地操作, 前向传播, ...) whole. Sphinx ignores the option for other languages.
-html_search_options = {"dict": str(HERE / "locales" / "zh_CN" / "search_dict.txt")}
+
+# -- EPUB (tools/build_site.py --offline) -------------------------------------------------
+# The whole guide as one e-book per language; nnguide-<language>.epub beside the zip of
+# the HTML site (tools/offline.py). The 404 page is for the web (its links start from the
+# server's root); a link's address goes to a footnote, as on paper.
+epub_title = project  # the same in every language; its language is the build's (nnguide_downloads)
+epub_show_urls = "footnote"
+# Sphinx keeps the previous .buildinfo as .buildinfo.bak when the configuration changed;
+# it is no part of the book (the EPUB builder leaves out .buildinfo itself).
+epub_exclude_files = ["404.xhtml", ".buildinfo.bak"]

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import ast
-import os
 import re
 import runpy
 import shutil
-import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 from conftest import DOCS, EXAMPLES, copy_docs, sphinx_html
+from site_checks import run_without_nnguide
 
 SCRIPTS = sorted(EXAMPLES.glob("*.py"))
 ALLOWED = {"torch", "numpy", "matplotlib", "sklearn"}
@@ -50,33 +48,9 @@ def test_imports_only_what_readers_have(script: Path):
     assert not extra, f"{script.name} imports {sorted(extra)}; allowed: {sorted(ALLOWED)}"
 
 
-BLOCK_NNGUIDE = textwrap.dedent(
-    """
-    import importlib.abc, runpy, sys
-
-    class Block(importlib.abc.MetaPathFinder):
-        def find_spec(self, name, path=None, target=None):
-            if name == "nnguide" or name.startswith("nnguide."):
-                raise ModuleNotFoundError(f"No module named {name!r} (blocked by the test)")
-            return None
-
-    sys.meta_path.insert(0, Block())
-    runpy.run_path(sys.argv[1], run_name="__main__")
-    """
-)
-
-
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
 def test_script_runs_on_its_own_without_nnguide(script: Path, tmp_path: Path):
-    env = {**os.environ, "MPLBACKEND": "Agg"}
-    result = subprocess.run(
-        [sys.executable, "-c", BLOCK_NNGUIDE, str(script)],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_without_nnguide(script, tmp_path)
     assert result.returncode == 0, result.stderr
 
 

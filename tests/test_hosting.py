@@ -175,3 +175,31 @@ def test_server_compresses_text_for_a_browser_that_accepts_it(mini_site: Path):
         status, headers, body = fetch(f"{base}/en/index.html")
         assert "Content-Encoding" not in headers
         assert body == (mini_site / "en" / "index.html").read_bytes()
+
+
+def test_palette_png_keeps_the_picture_in_fewer_bytes():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import io
+
+    import matplotlib.pyplot as plt
+    from nnguide_images import palette_png
+    from PIL import Image
+
+    figure, axes = plt.subplots(figsize=(4, 2.8), dpi=100)
+    axes.plot(range(50), [x * x for x in range(50)], "o-")
+    axes.set_title("a thumbnail")
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    plt.close(figure)
+    original = buffer.getvalue()
+    smaller = palette_png(original)
+    assert smaller is not None and len(smaller) < len(original) / 2
+    with Image.open(io.BytesIO(original)) as before, Image.open(io.BytesIO(smaller)) as after:
+        assert after.mode == "P" and after.size == before.size
+        # The same picture: no pixel far from the original (no dithering noise).
+        a, b = before.convert("RGBA"), after.convert("RGBA")
+        worst = max(abs(x - y) for x, y in zip(a.tobytes(), b.tobytes(), strict=True))
+        assert worst <= 24, worst
+    assert palette_png(smaller) is None  # a palette PNG is left as it is

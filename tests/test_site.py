@@ -1,4 +1,4 @@
-"""The built site, both languages: executed once, linked to each other, searchable.
+"""The built site, both languages: executed once, linked to each other, indexed for search.
 
 One module-scoped fixture builds a copy of the docs cold in English, then in Chinese,
 exactly as ``nox -s docs`` does, and keeps both logs.
@@ -6,7 +6,6 @@ exactly as ``nox -s docs`` does, and keeps both logs.
 
 from __future__ import annotations
 
-import importlib
 import json
 import re
 import shutil
@@ -21,7 +20,7 @@ from nnguide_languages import LANGUAGES as SITE_LANGUAGES
 from site_checks import BUDGET, page_weight, third_party_loads
 
 LANGUAGES = {code: language.tag for code, language in SITE_LANGUAGES.items()}
-SEARCH_DICT = DOCS / "locales" / "zh_CN" / "search_dict.txt"
+HAN = re.compile(r"[\u4e00-\u9fff]")
 SITE_URL = re.search(r'nnguide_site_url = "([^"]+)"', (DOCS / "conf.py").read_text())[1]
 
 
@@ -128,76 +127,33 @@ def test_switcher_lands_on_the_same_page(site: Site, language: str, other: str):
     assert checked >= 5
 
 
-class SearchIndex:
-    """Sphinx's searchindex.js, queried as the search page (searchtools.js) queries it."""
-
-    def __init__(self, path: Path, language: str) -> None:
-        from sphinx.search import languages
-
-        text = path.read_text(encoding="utf-8")
-        data = json.loads(text[text.index("(") + 1 : text.rindex(")")])
-        self.docnames: list[str] = data["docnames"]
-        self.terms: dict[str, int | list[int]] = data["terms"]
-        self.titleterms: dict[str, int | list[int]] = data["titleterms"]
-        search_class = languages[language.split("_")[0]]
-        if isinstance(search_class, str):  # Sphinx names most languages by dotted path
-            module, _, name = search_class.rpartition(".")
-            search_class = getattr(importlib.import_module(module), name)
-        # The page does not segment a query, so no jieba dictionary is loaded here.
-        self.language = search_class({"dict": ""})
-
-    def _files(self, table: dict[str, int | list[int]], word: str) -> set[int]:
-        found = table.get(word, [])
-        return {found} if isinstance(found, int) else set(found)
-
-    def query(self, query: str) -> set[str]:
-        """Docnames holding every word of the query, as the search page lists them.
-
-        The page splits the query on whatever is not a letter, digit or underscore (it
-        does not segment Chinese), drops stop words, stems each word with the language's
-        stemmer, and looks it up whole; a word longer than two characters also matches
-        the terms that contain it.
-        """
-        result: set[int] | None = None
-        for raw in re.split(r"[^\w]+", query):
-            word = raw.lower()
-            if not word or word in self.language.stopwords:
-                continue
-            word = self.language.stem(word)
-            files = self._files(self.terms, word) | self._files(self.titleterms, word)
-            if len(word) > 2:
-                for table in (self.terms, self.titleterms):
-                    for term in table:
-                        if word in term:
-                            files |= self._files(table, term)
-            result = files if result is None else result & files
-        return {self.docnames[i] for i in result or set()}
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_pagefind_indexes_each_articles_content_and_nothing_else(site: Site, language: str):
+    """The browser tests search (tests_browser/test_search.py); this checks what is indexed."""
+    root = site.html / language
+    assert not (root / "searchindex.js").exists()  # Sphinx's own index is not built
+    entry = json.loads((root / "_pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert (root / "_pagefind" / "pagefind.js").is_file()
+    marked = []
+    for page in pages(site, language):
+        text = page.read_text(encoding="utf-8")
+        assert "searchtools.js" not in text and "searchindex.js" not in text, page
+        if "data-pagefind-body" in text:
+            marked.append(page.relative_to(root).as_posix())
+    assert {"index.html", "one-minute.html", "glossary.html"} <= set(marked)
+    assert not {"search.html", "genindex.html", "py-modindex.html"} & set(marked)
+    assert len(marked) == sum(lang["page_count"] for lang in entry["languages"].values())
+    assert list(entry["languages"]) == [LANGUAGES[language].lower()]
 
 
-@pytest.mark.parametrize(
-    ("language", "query", "page"),
-    [
-        ("en", "in-place operation", "glossary"),
-        ("en", "conv2d", "one-minute"),
-        ("zh_CN", "原地操作", "glossary"),
-        ("zh_CN", "前向传播", "glossary"),
-        ("zh_CN", "随机种子", "glossary"),
-        ("zh_CN", "状态字典", "glossary"),
-        ("zh_CN", "模块", "one-minute"),
-        ("zh_CN", "术语表", "glossary"),
-    ],
-)
-def test_search_finds_the_page(site: Site, language: str, query: str, page: str):
-    index = SearchIndex(site.html / language / "searchindex.js", language)
-    assert page in index.query(query), f"{query!r} did not find {page}"
-
-
-def test_chinese_index_keeps_the_guides_terms_whole(site: Site):
-    index = SearchIndex(site.html / "zh_CN" / "searchindex.js", "zh_CN")
-    dictionary = SEARCH_DICT.read_text(encoding="utf-8")
-    glossary_terms = [line.split()[0] for line in dictionary.splitlines() if line.strip()]
-    present = [term for term in glossary_terms if term in index.terms]
-    assert len(present) >= 10, present
+def test_the_chinese_search_cuts_queries_with_the_words_of_its_pages(site: Site):
+    words = json.loads(
+        (site.html / "zh_CN" / "_pagefind" / "nnguide-words.json").read_text(encoding="utf-8")
+    )
+    assert words["total"] > 0
+    assert {"模块", "张量", "参数", "实参", "梯度"} <= set(words["words"])
+    assert all(HAN.search(word) for word in words["words"])
+    assert not (site.html / "en" / "_pagefind" / "nnguide-words.json").exists()
 
 
 def test_root_index_sends_readers_on_without_javascript():

@@ -27,6 +27,10 @@ SITE = ROOT / "docs" / "_build" / "html"
 CHROMIUM = Path(os.environ.get("NNGUIDE_CHROMIUM", "/usr/bin/chromium"))
 CHROMEDRIVER = Path(os.environ.get("NNGUIDE_CHROMEDRIVER", "/usr/bin/chromedriver"))
 SCREENSHOTS = Path(os.environ.get("NNGUIDE_SCREENSHOTS", ROOT / "docs" / "_build" / "screenshots"))
+# test_search.py's hit rate in each language, printed at the end of the run.
+SEARCH_RATES: dict[str, str] = {}
+# And the weight of the heaviest page with its search loaded, in each language.
+SEARCH_WEIGHTS: dict[str, str] = {}
 
 
 @pytest.fixture(scope="session")
@@ -54,7 +58,8 @@ class Traffic:
     requests: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     statuses: dict[str, int] = field(default_factory=dict)
-    bytes: int = 0
+    bytes: int = 0  # as transferred (compressed where the server compressed)
+    decoded: int = 0  # the same, uncompressed
 
 
 class Browser:
@@ -76,6 +81,8 @@ class Browser:
                 traffic.statuses[params["response"]["url"]] = params["response"]["status"]
             elif method == "Network.loadingFailed" and not params.get("canceled"):
                 traffic.failed.append(f"{urls.get(params['requestId'])}: {params['errorText']}")
+            elif method == "Network.dataReceived":
+                traffic.decoded += int(params.get("dataLength", 0))
             elif method == "Network.loadingFinished":
                 traffic.bytes += int(params.get("encodedDataLength", 0))
         return traffic
@@ -124,6 +131,10 @@ def screenshots() -> Path:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # type: ignore[no-untyped-def]
+    for language, rate in SEARCH_RATES.items():
+        terminalreporter.write_line(f"search hit rate, {language}: {rate}")
+    for language, weight in SEARCH_WEIGHTS.items():
+        terminalreporter.write_line(f"heaviest page with its search loaded, {language}: {weight}")
     shots = sorted(SCREENSHOTS.glob("*.png")) if SCREENSHOTS.is_dir() else []
     if shots:
         terminalreporter.write_line(f"screenshots ({len(shots)}) in {SCREENSHOTS}")

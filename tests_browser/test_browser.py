@@ -22,8 +22,6 @@ OTHER = {"en": "zh_CN", "zh_CN": "en"}
 TAGS = {code: language.tag for code, language in SITE_LANGUAGES.items()}  # <html lang>
 CHAPTER = "inplace.html"
 EXAMPLE = "auto_examples/plot_inplace.html"
-# A chapter's key term in each language, and the chapter the search must return.
-QUERIES = {"en": ("in-place", CHAPTER), "zh_CN": ("原地操作", CHAPTER)}
 NOT_FOUND_TITLE = {"en": "Page not found", "zh_CN": "页面未找到"}
 
 
@@ -77,21 +75,6 @@ def test_switcher_lands_on_the_same_page_and_back(browser: Browser, server: str,
         wait(browser).until(
             lambda d, t=target: d.execute_script("return document.documentElement.lang") == TAGS[t]
         )
-
-
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_search_finds_the_chapter(browser: Browser, server: str, language: str):
-    query, chapter = QUERIES[language]
-    browser.reset()
-    url = f"{server}/{language}/search.html?q={urllib.request.quote(query)}"
-    load(browser, url)
-    selector = "#search-results ul.search li a"
-    wait(browser, 30).until(ec.presence_of_element_located((By.CSS_SELECTOR, selector)))
-    hrefs = [
-        a.get_attribute("href") for a in browser.driver.find_elements(By.CSS_SELECTOR, selector)
-    ]
-    assert any(urlsplit(h).path == f"/{language}/{chapter}" for h in hrefs), (query, hrefs)
-    assert_clean(browser, url)
 
 
 # Records what the copy button puts on the clipboard, whichever way it writes:

@@ -3,6 +3,7 @@
     python tools/build_site.py [--language CODE ...] [--clean] [--no-gate]
     python tools/build_site.py --update-catalogs    # nox -s i18n
     python tools/build_site.py --doctest            # nox -s doctest
+    python tools/build_site.py --offline            # and each language's zip and EPUB
     python tools/build_site.py --readthedocs        # .readthedocs.yaml
 
 ``nox -s docs`` hands its arguments to this program (``nox -s docs -- --language en``),
@@ -20,6 +21,8 @@ Steps, each stopping the build on failure:
    before the long build.
 3. English, which executes the pages (myst-nb, cached) and the gallery (sphinx-gallery,
    checksummed); then every other language, which reuses both caches and runs nothing.
+   With ``--offline``, each language's site links its offline copies, and its EPUB is
+   built and packaged with a zip of its site (``tools/offline.py``).
 4. ``_build/html/index.html``, which sends a reader to their language.
 
 The languages are ``docs/_ext/nnguide_languages.py``'s.
@@ -128,6 +131,12 @@ def parser() -> argparse.ArgumentParser:
         help="run the docs' doctests (Sphinx's doctest builder) instead",
     )
     parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="also build each language's offline copies (a zip of its HTML site and an "
+        "EPUB, linked from every page): _downloads/offline/ in its folder",
+    )
+    parser.add_argument(
         "--readthedocs",
         action="store_true",
         help="on Read the Docs: build the language of this project (READTHEDOCS_LANGUAGE) "
@@ -142,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.clean:
         clean()
     if args.readthedocs:
-        return readthedocs()
+        return readthedocs(args.offline)
     if args.doctest:
         # No page or example needs to run for the doctest builder.
         sphinx("doctest", SOURCE, "--define", "nb_execution_mode=off", "--define", "plot_gallery=0")
@@ -159,19 +168,33 @@ def main(argv: list[str] | None = None) -> int:
     if translations and not args.no_gate:
         catalogs("check", translations)
     for language in languages:
-        out = sphinx("html", language)
+        out = build_language(language, offline=args.offline)
         print(f"{language}: open {out / 'index.html'}")
     shutil.copyfile(DOCS / "_root" / "index.html", BUILD / "html" / "index.html")
     print(f"all languages: open {BUILD / 'html' / 'index.html'}")
     return 0
 
 
-def readthedocs() -> int:
+def build_language(language: str, *, offline: bool) -> Path:
+    """The language's HTML site; with ``offline``, its zip and EPUB in it too."""
+    if not offline:
+        return sphinx("html", language)
+    import offline as copies
+
+    out = sphinx("html", language, "--define", "nnguide_offline=1")
+    # The EPUB reads the pages again (its own doctrees) from the execution caches: it
+    # runs nothing the HTML build did not.
+    epub = sphinx("epub", language, "--define", f"epub_basename=nnguide-{language}")
+    copies.package(out, epub, language)
+    return out
+
+
+def readthedocs(offline: bool) -> int:
     """One Read the Docs project per language: build this project's, where RTD serves it."""
     language = language_from_rtd(os.environ["READTHEDOCS_LANGUAGE"])
     if language != SOURCE:
         catalogs("check", [language])
-    out = sphinx("html", language)
+    out = build_language(language, offline=offline)
     shutil.copytree(out, Path(os.environ["READTHEDOCS_OUTPUT"]) / "html", dirs_exist_ok=True)
     return 0
 

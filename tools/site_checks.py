@@ -7,8 +7,11 @@ which prints the heaviest pages.
 from __future__ import annotations
 
 import gzip
+import os
 import re
+import subprocess
 import sys
+import textwrap
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -217,3 +220,35 @@ def serve(html_root: Path) -> Iterator[str]:
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+# --------------------------------------------------------------------------------------
+# A gallery script as a reader runs it: alone, where nnguide cannot be imported
+# --------------------------------------------------------------------------------------
+_BLOCK_NNGUIDE = textwrap.dedent(
+    """
+    import importlib.abc, runpy, sys
+
+    class Block(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path=None, target=None):
+            if name == "nnguide" or name.startswith("nnguide."):
+                raise ModuleNotFoundError(f"No module named {name!r} (blocked by the test)")
+            return None
+
+    sys.meta_path.insert(0, Block())
+    runpy.run_path(sys.argv[1], run_name="__main__")
+    """
+)
+
+
+def run_without_nnguide(script: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``script`` in a new Python (this one's) in which ``import nnguide`` fails."""
+    return subprocess.run(
+        [sys.executable, "-c", _BLOCK_NNGUIDE, str(script)],
+        cwd=cwd,
+        env={**os.environ, "MPLBACKEND": "Agg"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )

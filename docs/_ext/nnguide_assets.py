@@ -5,8 +5,7 @@ script without ``defer`` delays the first paint by a round trip. The theme's own
 stylesheet stays as it is; the extensions' stylesheets (Pygments, myst-nb,
 sphinx-gallery, sphinx-design, copybutton, ours) become one file,
 ``_static/nnguide-bundle.css``, in the same order; their scripts run deferred, in the
-same order. The search page keeps its scripts as they are (searchtools.js runs at once
-and needs doctools.js).
+same order.
 
 Events:
 
@@ -61,8 +60,7 @@ def _bundle_assets(
         kept.insert(min(first, len(kept)), _CascadingStyleSheet(BUNDLE, priority=500))
         css_files[:] = kept
     scripts = context.get("script_files")
-    # The search page's own scripts (searchtools.js) run at once and need doctools.js.
-    if scripts is not None and pagename != "search":
+    if scripts is not None:
         scripts[:] = [
             _JavaScript(js.filename, priority=js.priority, **{**js.attributes, "defer": "defer"})
             if js.filename

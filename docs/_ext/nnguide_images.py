@@ -7,12 +7,20 @@ ratio. Sizes are read from the PNG files' headers: the pages' images (Sphinx's
 ``builder.images``) and sphinx-gallery's figures, which it writes into
 ``<gallery>/images/`` and links itself.
 
+The gallery's thumbnails (``sphx_glr_*_thumb.png``, 400 x 280, about 25 kB each) are
+line plots in a few colours stored as full-colour PNGs: the gallery page, which shows
+them all, weighed about 680 kB. They are written again as 128-colour palette PNGs
+without dithering (:func:`palette_png`): a quarter of the bytes, and side by side with
+the originals at full size we saw no difference.
+
 Events: ``html-page-context``, which adds ``width`` and ``height`` to each ``<img>`` of
-the page's body that has neither.
+the page's body that has neither; ``build-finished``, which rewrites the thumbnails
+that Sphinx copied into ``_images/``.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from typing import Any
@@ -65,7 +73,42 @@ def _size_images(
     context["body"] = re.sub(r"<img\b[^>]*>", sized, body)
 
 
+THUMBNAILS = "sphx_glr_*_thumb.png"
+PALETTE = 128  # colours
+
+
+def palette_png(data: bytes, colours: int = PALETTE) -> bytes | None:
+    """``data`` (a PNG) as a palette PNG of ``colours`` colours, or None if it is one already.
+
+    Transparency is kept (the palette holds alpha); colours are not dithered, so lines
+    and text keep their edges.
+    """
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        if image.mode == "P":
+            return None
+        quantized = image.convert("RGBA").quantize(
+            colors=colours, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
+        )
+    out = io.BytesIO()
+    quantized.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def _shrink_thumbnails(app: Sphinx, exception: Exception | None) -> None:
+    """Write the gallery's thumbnails in ``_images/`` as palette PNGs, where smaller."""
+    if exception is not None or app.builder.name != "html":
+        return
+    for path in sorted(Path(app.outdir, "_images").glob(THUMBNAILS)):
+        data = path.read_bytes()
+        smaller = palette_png(data)
+        if smaller is not None and len(smaller) < len(data):
+            path.write_bytes(smaller)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Connect ``html-page-context`` (see the module docstring)."""
+    """Connect ``html-page-context`` and ``build-finished`` (see the module docstring)."""
     app.connect("html-page-context", _size_images)
+    app.connect("build-finished", _shrink_thumbnails)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

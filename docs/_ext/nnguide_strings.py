@@ -2,12 +2,13 @@
 
 Sphinx extension. Three kinds of words reach a page without passing through a template
 that the gettext builder reads: the theme's "More" menu, myst-nb's toggle of hidden code
-(``nb_code_prompt_show``/``_hide``, configuration values), and the site's description
+(``nb_code_prompt_show``/``_hide``, configuration values whose ``{type}`` myst-nb fills
+with an English word: source, output, outputs or content), and the site's description
 for pages without text of their own (search, indices). They are translated in the
 ``sphinx`` catalog: ``tools/catalogs.py`` adds :data:`UNEXTRACTED_MESSAGES` to its
-template, and this extension translates the configuration values.
+template, and this extension translates the toggles once myst-nb has written them.
 
-Events: ``config-inited``, which sets myst-nb's two prompts in the build's language.
+Events: none; a post-transform, :class:`TranslatePrompts`, runs after myst-nb's.
 """
 
 from __future__ import annotations
@@ -15,31 +16,40 @@ from __future__ import annotations
 from typing import Any
 
 from sphinx.application import Sphinx
-from sphinx.config import Config
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
 # The site's description, for pages without text of their own (search, indices).
 SITE_DESCRIPTION = (
     "torch.nn or torch.nn.functional? A verified, bilingual guide whose every example "
     "runs when the site is built."
 )
-UNEXTRACTED_MESSAGES = (
-    "More",
-    "Show code cell {type}",
-    "Hide code cell {type}",
-    SITE_DESCRIPTION,
+# myst-nb's toggles as it writes them, with its default prompts and each {type} it fills in.
+PROMPTS = tuple(
+    f"{verb} code cell {kind}"
+    for kind in ("source", "output", "outputs", "content")
+    for verb in ("Show", "Hide")
 )
+UNEXTRACTED_MESSAGES = ("More", *PROMPTS, SITE_DESCRIPTION)
 
 
-def _translate_config(app: Sphinx, config: Config) -> None:
-    """myst-nb's prompts for hidden code cells, from the ``sphinx`` catalog."""
-    from sphinx.locale import get_translation
+class TranslatePrompts(SphinxPostTransform):
+    """myst-nb's toggles of hidden code, from the ``sphinx`` catalog (after myst-nb's own)."""
 
-    _ = get_translation("sphinx")
-    config.nb_code_prompt_show = str(_("Show code cell {type}"))
-    config.nb_code_prompt_hide = str(_("Hide code cell {type}"))
+    default_priority = 200  # myst-nb's HideInputCells, which fills in {type}, is 199
+    formats = ("html",)
+
+    def run(self, **kwargs: Any) -> None:
+        from myst_nb.sphinx_ import HideCodeCellNode
+        from sphinx.locale import get_translation
+
+        _ = get_translation("sphinx")
+        for node in self.document.findall(HideCodeCellNode):
+            for key in ("prompt_show", "prompt_hide"):
+                if node[key] in PROMPTS:
+                    node[key] = str(_(node[key]))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Connect ``config-inited`` (see the module docstring)."""
-    app.connect("config-inited", _translate_config)
+    """Register :class:`TranslatePrompts`."""
+    app.add_post_transform(TranslatePrompts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

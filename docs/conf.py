@@ -35,6 +35,7 @@ extensions = [
     "nnguide_search",  # Pagefind's index and the search box that uses it
     "nnguide_downloads",  # downloads in the page's language, chapters as notebooks
     "nnguide_reference",
+    "nnguide_build",  # executed outputs outside the deployed folder; a shorter log
     "myst_nb",
     "sphinx_gallery.gen_gallery",
     "sphinx.ext.autodoc",

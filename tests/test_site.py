@@ -72,6 +72,20 @@ def test_chinese_build_executes_nothing(site: Site):
     assert executed(site.logs["zh_CN"]) == (0, 0)
 
 
+def test_executed_outputs_stay_out_of_the_deployed_folder(site: Site):
+    """myst-nb's jupyter_execute/ goes beside the doctrees (nnguide_build), not in html/."""
+    assert sorted(p.name for p in site.html.iterdir()) == sorted(LANGUAGES)
+    outputs = site.html.parent / "doctrees" / "jupyter_execute"
+    assert list(outputs.glob("*.png")), f"no executed output in {outputs}"
+
+
+def test_the_log_leaves_out_the_configuration_dumps(site: Site):
+    for language, log in site.logs.items():
+        for start in ("myst v", "myst-nb v", "Using jupyter-cache at"):
+            assert start not in log, (language, start)
+        assert "MdParserConfig(" not in log and "NbParserConfig(" not in log, language
+
+
 class Links(HTMLParser):
     def __init__(self) -> None:
         super().__init__()

@@ -68,6 +68,7 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from myst_parser.config.main import MdParserConfig, merge_file_level
 from myst_parser.parsers.mdit import create_md_parser
+from nnguide_files import is_site_build
 from nnguide_languages import LANGUAGES
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -1248,14 +1249,9 @@ def _write_notebooks(app: Sphinx) -> None:
         write_if_changed(path, nbformat.writes(notebook).encode("utf-8"))
 
 
-def _is_site(app: Sphinx) -> bool:
-    """Whether this build writes the web site (``html``), not an EPUB or the like."""
-    return app.builder.name == "html"
-
-
 def _write_downloads(app: Sphinx, exception: Exception | None) -> None:
     """At the end of an HTML build: the translated gallery downloads, the notebooks."""
-    if exception is not None or not _is_site(app):
+    if exception is not None or not is_site_build(app):
         return
     if (app.config.language or SOURCE_LANGUAGE) != SOURCE_LANGUAGE:
         _translate_gallery(app)
@@ -1285,11 +1281,11 @@ def _link_notebook(
     language = app.config.language or SOURCE_LANGUAGE
     context["nnguide_offline"] = (
         {kind: f"_downloads/{OFFLINE}/{offline_name(language, kind)}" for kind in ("zip", "epub")}
-        if app.config.nnguide_offline and _is_site(app)
+        if app.config.nnguide_offline and is_site_build(app)
         else {}
     )
     executed = (
-        _is_site(app)
+        is_site_build(app)
         and doctree is not None
         and app.env.mystnb_config.execution_mode == "cache"
         and is_notebook(app.env, pagename)

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from nnguide_files import is_site_build
 from sphinx.application import Sphinx
 
 
@@ -98,7 +99,7 @@ def palette_png(data: bytes, colours: int = PALETTE) -> bytes | None:
 
 def _shrink_thumbnails(app: Sphinx, exception: Exception | None) -> None:
     """Write the gallery's thumbnails in ``_images/`` as palette PNGs, where smaller."""
-    if exception is not None or app.builder.name != "html":
+    if exception is not None or not is_site_build(app):
         return
     for path in sorted(Path(app.outdir, "_images").glob(THUMBNAILS)):
         data = path.read_bytes()

@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from nnguide_files import is_site_build
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
@@ -84,19 +85,15 @@ def _segmented(language: str) -> bool:
     return language.split("_")[0].split("-")[0] in SEGMENTED
 
 
-def _is_site_builder(app: Sphinx) -> bool:
-    return app.builder.name == "html"
-
-
 def _no_sphinx_index(app: Sphinx) -> None:
     """The HTML builder writes no searchindex.js (Pagefind's index replaces it)."""
-    if _is_site_builder(app):
+    if is_site_build(app):
         app.builder.search = False  # type: ignore[attr-defined]
 
 
 def _search_page(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     """The search page, which Sphinx writes only with its own index."""
-    if _is_site_builder(app):
+    if is_site_build(app):
         yield "search", {}, "search.html"
 
 
@@ -108,7 +105,7 @@ def _mark_indexed(
     doctree: nodes.document | None,
 ) -> None:
     """Tell the layout whether to mark the page's article for the index."""
-    context["nnguide_indexed"] = _is_site_builder(app) and pagename not in UNINDEXED
+    context["nnguide_indexed"] = is_site_build(app) and pagename not in UNINDEXED
     context["nnguide_search_words"] = WORDS if _segmented(app.config.language) else ""
 
 
@@ -208,7 +205,7 @@ def index_site(site: Path, language: str) -> Path:
 
 
 def _index(app: Sphinx, exception: Exception | None) -> None:
-    if exception is None and _is_site_builder(app):
+    if exception is None and is_site_build(app):
         bundle = index_site(Path(app.outdir), app.config.language)
         pages = len(list((bundle / "fragment").iterdir()))
         logger.info("search: Pagefind indexed %d pages into %s", pages, bundle)
